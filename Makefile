@@ -1,0 +1,32 @@
+# chot: the two commands of the README are `make demo` and `make test`.
+GO      ?= go
+BIN     := bin
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: all build test demo deps fuzz bench clean
+
+all: build
+
+deps:
+	scripts/deps.sh build
+
+build: deps
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/...
+
+test:
+	scripts/test.sh
+
+demo: build
+	scripts/demo.sh
+
+# A short fuzzing pass over every fuzz target (seed corpora run in `make test`).
+FUZZTIME ?= 30s
+fuzz:
+	scripts/fuzz.sh $(FUZZTIME)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./verify/... ./store/... ./scanner/...
+
+clean:
+	rm -rf $(BIN) var

@@ -1,0 +1,4 @@
+// Package archtest holds the tests that keep the layering of ARCHITECTURE.md
+// true: which package may import what, that verification code never reads the
+// wall clock, and that every package has a doc comment.
+package archtest

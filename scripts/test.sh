@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need, starts a throwaway
+# PostgreSQL on loopback, checks formatting, vet and staticcheck, and runs
+# every test. Extra arguments go to go test (e.g. -run, -count).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+export CHOT_TEST_POSTGRES=${CHOT_TEST_POSTGRES:-$(scripts/pgtest.sh start)}
+echo "== gofmt"
+bad=$(gofmt -l $(git ls-files '*.go') 2>/dev/null || true)
+[ -z "$bad" ] || { echo "not gofmt-clean:"; echo "$bad"; exit 1; }
+echo "== go vet"
+go vet ./...
+echo "== staticcheck"
+go run honnef.co/go/tools/cmd/staticcheck ./...
+echo "== go test"
+go test -timeout 20m "$@" ./...

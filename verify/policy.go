@@ -1,0 +1,182 @@
+package verify
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Policy holds a site's acceptance rules for one mode (travel, venue, …), as a
+// health authority sets them. The zero value accepts every valid credential.
+// Durations are in whole days or hours, as such rules are published.
+type Policy struct {
+	// Mode names the rule set, for display.
+	Mode string `json:"mode,omitempty" yaml:"mode,omitempty" cbor:"mode,omitempty"`
+	// Accept lists the credential types accepted; empty accepts all.
+	Accept []CredType `json:"accept,omitempty" yaml:"accept,omitempty" cbor:"accept,omitempty"`
+	// MaxCertAgeDays refuses credentials issued longer ago than this; 0: no limit.
+	MaxCertAgeDays int `json:"max_cert_age_days,omitempty" yaml:"max_cert_age_days,omitempty" cbor:"max_cert_age_days,omitempty"`
+
+	Vaccination VaccinationRules `json:"vaccination,omitzero" yaml:"vaccination,omitempty" cbor:"vaccination,omitempty"`
+	Test        TestRules        `json:"test,omitzero" yaml:"test,omitempty" cbor:"test,omitempty"`
+	Recovery    RecoveryRules    `json:"recovery,omitzero" yaml:"recovery,omitempty" cbor:"recovery,omitempty"`
+}
+
+// VaccinationRules judge a vaccination.
+type VaccinationRules struct {
+	// RequireComplete refuses a dose before the last of its series (dn < sd).
+	RequireComplete bool `json:"require_complete,omitempty" yaml:"require_complete,omitempty" cbor:"require_complete,omitempty"`
+	// MinDaysSinceDose: the last dose must be at least this old (immunity builds up).
+	MinDaysSinceDose int `json:"min_days_since_dose,omitempty" yaml:"min_days_since_dose,omitempty" cbor:"min_days_since_dose,omitempty"`
+	// MaxDaysSinceDose: the last dose must be at most this old; 0: no limit.
+	MaxDaysSinceDose int `json:"max_days_since_dose,omitempty" yaml:"max_days_since_dose,omitempty" cbor:"max_days_since_dose,omitempty"`
+	// Products lists the accepted vaccine products (EU/1/20/1528, …); empty accepts all.
+	Products []string `json:"products,omitempty" yaml:"products,omitempty" cbor:"products,omitempty"`
+}
+
+// TestRules judge a test.
+type TestRules struct {
+	// MaxHoursSinceSample: the sample must be at most this old; 0: no limit.
+	MaxHoursSinceSample int `json:"max_hours_since_sample,omitempty" yaml:"max_hours_since_sample,omitempty" cbor:"max_hours_since_sample,omitempty"`
+	// Kinds lists the accepted test types (TestNAAT, TestRAT); empty accepts all.
+	Kinds []string `json:"kinds,omitempty" yaml:"kinds,omitempty" cbor:"kinds,omitempty"`
+	// AllowPositive accepts a "detected" result; off, a positive test is refused.
+	AllowPositive bool `json:"allow_positive,omitempty" yaml:"allow_positive,omitempty" cbor:"allow_positive,omitempty"`
+}
+
+// RecoveryRules judge a recovery statement. The statement's own validity
+// window (df..du) is always enforced.
+type RecoveryRules struct {
+	// MaxDaysSincePositive: the first positive test must be at most this old; 0: no limit.
+	MaxDaysSincePositive int `json:"max_days_since_positive,omitempty" yaml:"max_days_since_positive,omitempty" cbor:"max_days_since_positive,omitempty"`
+}
+
+// Rule names, as Result.Rule reports them. Stable: they are logged.
+const (
+	RuleType                = "accept"
+	RuleCertAge             = "max_cert_age_days"
+	RuleVaccinationComplete = "vaccination.require_complete"
+	RuleVaccinationMinDays  = "vaccination.min_days_since_dose"
+	RuleVaccinationMaxDays  = "vaccination.max_days_since_dose"
+	RuleVaccinationProduct  = "vaccination.products"
+	RuleTestMaxHours        = "test.max_hours_since_sample"
+	RuleTestKind            = "test.kinds"
+	RuleTestPositive        = "test.allow_positive"
+	RuleTestFuture          = "test.sampled_in_future"
+	RuleRecoveryWindow      = "recovery.validity_window"
+	RuleRecoveryMaxDays     = "recovery.max_days_since_positive"
+	RuleMissingData         = "data_missing"
+)
+
+const day = 24 * time.Hour
+
+// Check judges c at now. It returns the name of the first rule that refuses
+// and a sentence for people, or "" when c is acceptable.
+func (p *Policy) Check(c *Credential, now time.Time) (rule, detail string) {
+	if len(p.Accept) > 0 && !slices.Contains(p.Accept, c.Type) {
+		return RuleType, fmt.Sprintf("%s %q not accepted in mode %q", "credential type", c.Type, p.Mode)
+	}
+	if p.MaxCertAgeDays > 0 && !c.IssuedAt.IsZero() && now.Sub(c.IssuedAt) > time.Duration(p.MaxCertAgeDays)*day {
+		return RuleCertAge, fmt.Sprintf("issued %s, more than %d days ago", c.IssuedAt.UTC().Format(time.DateOnly), p.MaxCertAgeDays)
+	}
+	switch c.Type {
+	case TypeVaccination:
+		return p.Vaccination.check(c.Vaccination, now)
+	case TypeTest:
+		return p.Test.check(c.Test, now)
+	case TypeRecovery:
+		return p.Recovery.check(c.Recovery, now)
+	}
+	return "", ""
+}
+
+func (r *VaccinationRules) check(v *Vaccination, now time.Time) (string, string) {
+	if v == nil {
+		return RuleMissingData, "no vaccination entry"
+	}
+	if r.RequireComplete && !v.Completes {
+		return RuleVaccinationComplete, fmt.Sprintf("dose %d of %d: series not complete", v.Dose, v.Doses)
+	}
+	if len(r.Products) > 0 && !slices.Contains(r.Products, v.Product) {
+		return RuleVaccinationProduct, fmt.Sprintf("vaccine product %q not accepted", v.Product)
+	}
+	if (r.MinDaysSinceDose > 0 || r.MaxDaysSinceDose > 0) && v.Date.IsZero() {
+		return RuleMissingData, "no vaccination date"
+	}
+	age := now.Sub(v.Date)
+	if r.MinDaysSinceDose > 0 && age < time.Duration(r.MinDaysSinceDose)*day {
+		return RuleVaccinationMinDays, fmt.Sprintf("last dose on %s, less than %d days ago", v.Date.Format(time.DateOnly), r.MinDaysSinceDose)
+	}
+	if r.MaxDaysSinceDose > 0 && age > time.Duration(r.MaxDaysSinceDose)*day {
+		return RuleVaccinationMaxDays, fmt.Sprintf("last dose on %s, more than %d days ago", v.Date.Format(time.DateOnly), r.MaxDaysSinceDose)
+	}
+	return "", ""
+}
+
+func (r *TestRules) check(t *Test, now time.Time) (string, string) {
+	if t == nil {
+		return RuleMissingData, "no test entry"
+	}
+	if t.Detected && !r.AllowPositive {
+		return RuleTestPositive, "the test result is positive"
+	}
+	if len(r.Kinds) > 0 && !slices.Contains(r.Kinds, t.Kind) {
+		return RuleTestKind, fmt.Sprintf("test type %q not accepted", t.Kind)
+	}
+	if t.Sampled.IsZero() {
+		if r.MaxHoursSinceSample > 0 {
+			return RuleMissingData, "no sample time"
+		}
+		return "", ""
+	}
+	if t.Sampled.After(now) {
+		return RuleTestFuture, fmt.Sprintf("sampled %s, in the future", t.Sampled.UTC().Format(time.RFC3339))
+	}
+	if r.MaxHoursSinceSample > 0 && now.Sub(t.Sampled) > time.Duration(r.MaxHoursSinceSample)*time.Hour {
+		return RuleTestMaxHours, fmt.Sprintf("sampled %s, more than %d hours ago", t.Sampled.UTC().Format(time.RFC3339), r.MaxHoursSinceSample)
+	}
+	return "", ""
+}
+
+func (r *RecoveryRules) check(rc *Recovery, now time.Time) (string, string) {
+	if rc == nil {
+		return RuleMissingData, "no recovery entry"
+	}
+	if !rc.ValidFrom.IsZero() && now.Before(rc.ValidFrom) {
+		return RuleRecoveryWindow, fmt.Sprintf("recovery valid from %s", rc.ValidFrom.Format(time.DateOnly))
+	}
+	// du is a date: valid through the whole of that day.
+	if !rc.ValidUntil.IsZero() && !now.Before(rc.ValidUntil.Add(day)) {
+		return RuleRecoveryWindow, fmt.Sprintf("recovery valid until %s", rc.ValidUntil.Format(time.DateOnly))
+	}
+	if r.MaxDaysSincePositive > 0 {
+		if rc.FirstPositive.IsZero() {
+			return RuleMissingData, "no date of the first positive test"
+		}
+		if now.Sub(rc.FirstPositive) > time.Duration(r.MaxDaysSincePositive)*day {
+			return RuleRecoveryMaxDays, fmt.Sprintf("first positive %s, more than %d days ago", rc.FirstPositive.Format(time.DateOnly), r.MaxDaysSincePositive)
+		}
+	}
+	return "", ""
+}
+
+// PolicySet holds the rule sets of a site or a trust bundle, by mode.
+type PolicySet struct {
+	Modes map[string]*Policy `json:"modes" yaml:"modes" cbor:"modes"`
+}
+
+// Mode returns the policy for mode m, or nil.
+func (s *PolicySet) Mode(m string) *Policy {
+	if s == nil {
+		return nil
+	}
+	p, ok := s.Modes[m]
+	if !ok || p == nil {
+		return nil
+	}
+	c := *p
+	if c.Mode == "" {
+		c.Mode = m
+	}
+	return &c
+}

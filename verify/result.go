@@ -1,0 +1,153 @@
+package verify
+
+import "time"
+
+// Format names a credential format.
+type Format string
+
+// Formats chot knows.
+const (
+	FormatUnknown Format = ""
+	FormatDCC     Format = "dcc" // EU Digital COVID Certificate, HC1:
+	FormatSHC     Format = "shc" // SMART Health Card, shc:/ or compact JWS
+)
+
+// Decision is accept or reject.
+type Decision string
+
+// Decisions.
+const (
+	Accept Decision = "accept"
+	Reject Decision = "reject"
+)
+
+// CredType is what a credential attests.
+type CredType string
+
+// Credential types. A DCC holds exactly one of vaccination, test or recovery;
+// an SHC is classified by its FHIR content.
+const (
+	TypeUnknown     CredType = ""
+	TypeVaccination CredType = "vaccination"
+	TypeTest        CredType = "test"
+	TypeRecovery    CredType = "recovery"
+)
+
+// Result is the outcome of verifying one credential.
+//
+// It may hold personal data in Claims and Credential.Holder, for the CLI to
+// show a technician. Whatever is logged must be taken from the other fields:
+// the decision, the reason, the format, the type, the issuer, the kid and a
+// keyed hash of Credential.ID.
+type Result struct {
+	Format   Format
+	Decision Decision
+	Reason   Reason
+	// Detail says in a sentence what failed, for people; not stable.
+	Detail string
+	// Rule names the policy rule that refused, when Reason is ReasonPolicy.
+	Rule string
+	// Steps holds the outcome of every step that was reached.
+	Steps map[Step]Outcome
+	// Kid is the key id the credential names (raw bytes for DCC, the JWK
+	// thumbprint's text for SHC).
+	Kid []byte
+	// Issuer is the issuing country (DCC) or issuer URL (SHC).
+	Issuer string
+	// Credential is the decoded credential, nil if decoding did not get that far.
+	Credential *Credential
+	// Claims is the decoded payload as generic JSON-like values, for display.
+	Claims map[string]any
+	// Warnings are non-fatal findings (stale trust data, an unusual but
+	// accepted encoding).
+	Warnings []string
+}
+
+// Credential is a decoded credential in a form that policies can judge,
+// whatever its format.
+type Credential struct {
+	Type CredType
+	// ID is the certificate's unique identifier (the DCC UCI, or for an SHC the
+	// issuer, the rid and the holder hashed together); only ever stored keyed-hashed.
+	ID        string
+	IssuedAt  time.Time
+	ExpiresAt time.Time // zero if the credential does not expire
+	// Disease is the targeted agent (SNOMED 840539006 for COVID-19), if known.
+	Disease string
+
+	Vaccination *Vaccination
+	Test        *Test
+	Recovery    *Recovery
+	// Holder is personal data for display only; never logged.
+	Holder *Holder
+}
+
+// Vaccination is one vaccination event.
+type Vaccination struct {
+	Product   string // e.g. EU/1/20/1528
+	Dose      int    // dn
+	Doses     int    // sd: doses in the series
+	Date      time.Time
+	Country   string
+	Completes bool // Dose ≥ Doses
+}
+
+// Test is one test event.
+type Test struct {
+	// Kind is TestNAAT, TestRAT or the raw code when unknown.
+	Kind      string
+	Sampled   time.Time
+	Detected  bool // a positive result
+	Country   string
+	TestName  string
+	Authority string
+}
+
+// Test kinds (the DCC value set's LOINC codes).
+const (
+	TestNAAT = "LP6464-4"   // nucleic acid amplification (PCR)
+	TestRAT  = "LP217198-3" // rapid antigen
+)
+
+// Recovery is a recovery statement.
+type Recovery struct {
+	FirstPositive time.Time
+	ValidFrom     time.Time
+	ValidUntil    time.Time
+	Country       string
+}
+
+// Holder is the person the credential names. Display only.
+type Holder struct {
+	Name        string
+	DateOfBirth string
+}
+
+// Reject builds a rejecting result.
+func (r *Result) Reject(reason Reason, detail string) {
+	r.Decision = Reject
+	r.Reason = reason
+	r.Detail = detail
+}
+
+// Mark records the outcome of a step.
+func (r *Result) Mark(s Step, o Outcome) {
+	if r.Steps == nil {
+		r.Steps = make(map[Step]Outcome)
+	}
+	r.Steps[s] = o
+}
+
+// Fail marks step s failed and, if the result has no reason yet, sets the
+// reason: the first failure decides, later steps only add their outcome.
+func (r *Result) Fail(s Step, reason Reason, detail string) {
+	r.Mark(s, Fail)
+	if r.Reason == "" || r.Reason == ReasonOK {
+		r.Reject(reason, detail)
+	}
+}
+
+// Failed reports whether any step failed so far.
+func (r *Result) Failed() bool {
+	return r.Reason != "" && r.Reason != ReasonOK
+}

@@ -1,0 +1,114 @@
+package verify
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// stubHandler is a format that accepts texts starting with "T:" and behaves as
+// the text says; it exercises the dispatcher, not any real format.
+type stubHandler struct{}
+
+func (stubHandler) Format() Format          { return "stub" }
+func (stubHandler) Detect(text string) bool { return strings.HasPrefix(text, "T:") }
+func (stubHandler) Verify(texts []string, _ TrustStore, now time.Time) Result {
+	var r Result
+	r.Mark(StepUnprefix, Pass)
+	switch texts[0] {
+	case "T:panic":
+		panic("boom")
+	case "T:bad":
+		r.Fail(StepSignature, ReasonBadSignature, "forged")
+		r.Fail(StepValidity, ReasonExpired, "and expired")
+		return r
+	}
+	r.Credential = &Credential{Type: TypeTest, Test: &Test{Kind: TestRAT, Sampled: now.Add(-time.Hour)}}
+	return r
+}
+
+func TestVerifierDispatch(t *testing.T) {
+	v := New(stubHandler{})
+	now := date("2022-01-01T00:00:00Z")
+	naat := &Policy{Mode: "strict", Test: TestRules{Kinds: []string{TestNAAT}}}
+	tests := []struct {
+		name       string
+		texts      []string
+		policy     *Policy
+		decision   Decision
+		reason     Reason
+		rule       string
+		policyStep Outcome
+	}{
+		{"no text", nil, nil, Reject, ReasonNoQR, "", ""},
+		{"unknown prefix", []string{"XX:1"}, nil, Reject, ReasonBadPrefix, "", ""},
+		{"valid, no policy", []string{"T:ok"}, nil, Accept, ReasonOK, "", Skip},
+		{"BOM and space trimmed", []string{"\ufeff  T:ok \n"}, nil, Accept, ReasonOK, "", Skip},
+		{"first failure decides", []string{"T:bad"}, nil, Reject, ReasonBadSignature, "", ""},
+		{"policy refuses", []string{"T:ok"}, naat, Reject, ReasonPolicy, RuleTestKind, Fail},
+		{"policy accepts", []string{"T:ok"}, &Policy{}, Accept, ReasonOK, "", Pass},
+		{"panic is contained", []string{"T:panic"}, nil, Reject, ReasonInternal, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := v.Verify(Input{Texts: tt.texts, Now: now, Policy: tt.policy})
+			if r.Decision != tt.decision || r.Reason != tt.reason || r.Rule != tt.rule {
+				t.Errorf("got %s/%s/%q, want %s/%s/%q (%s)", r.Decision, r.Reason, r.Rule, tt.decision, tt.reason, tt.rule, r.Detail)
+			}
+			if got := r.Steps[StepPolicy]; got != tt.policyStep {
+				t.Errorf("policy step %q, want %q", got, tt.policyStep)
+			}
+		})
+	}
+}
+
+func TestReasonClasses(t *testing.T) {
+	seen := map[Reason]bool{}
+	for _, r := range Reasons {
+		if seen[r] {
+			t.Errorf("reason %s listed twice", r)
+		}
+		seen[r] = true
+		if r.Class() == "" {
+			t.Errorf("reason %s has no class", r)
+		}
+	}
+	if ReasonOK.Class() != ClassAccept || ReasonExpired.Class() != ClassTime || ReasonBadBase45.Class() != ClassUnread ||
+		ReasonRevoked.Class() != ClassRevoked || ReasonPolicy.Class() != ClassPolicy || ReasonBadSignature.Class() != ClassInvalid {
+		t.Errorf("class mapping changed")
+	}
+}
+
+func TestKeyListLookup(t *testing.T) {
+	l := &KeyList{
+		List: []*Key{
+			{Format: FormatDCC, Issuer: "AT", Kid: []byte{1, 2}},
+			{Format: FormatSHC, Issuer: "https://a.example", Kid: []byte("k1")},
+		},
+		Revocations: []Revocation{
+			{Format: FormatSHC, Issuer: "https://a.example", Kid: []byte("k1"), Kind: "rid", Value: []byte("r1"), Before: date("2022-01-01T00:00:00Z")},
+			{Format: FormatDCC, Kind: "UCI", Value: []byte{9}},
+		},
+	}
+	if got := l.Keys(FormatDCC, "DE", []byte{1, 2}); len(got) != 1 {
+		t.Errorf("DCC keys are found by kid whatever the issuer: got %d", len(got))
+	}
+	if got := l.Keys(FormatSHC, "https://b.example", []byte("k1")); len(got) != 0 {
+		t.Errorf("SHC key bound to another issuer was returned")
+	}
+	q := RevocationQuery{Format: FormatSHC, Issuer: "https://a.example", Kid: []byte("k1"), Kind: "rid", Value: []byte("r1")}
+	q.IssuedAt = date("2021-06-01T00:00:00Z")
+	if !l.Revoked(q) {
+		t.Errorf("rid issued before the entry's time not revoked")
+	}
+	q.IssuedAt = date("2022-06-01T00:00:00Z")
+	if l.Revoked(q) {
+		t.Errorf("rid issued after the entry's time revoked")
+	}
+	if !l.Revoked(RevocationQuery{Format: FormatDCC, Kind: "UCI", Value: []byte{9}}) {
+		t.Errorf("DCC UCI hash not revoked")
+	}
+	if l.Revoked(RevocationQuery{Format: FormatDCC, Kind: "SIGNATURE", Value: []byte{9}}) {
+		t.Errorf("hash of another kind revoked")
+	}
+}

@@ -1,0 +1,128 @@
+package checkpoint
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/chot-dev/chot/record"
+	"github.com/chot-dev/chot/verify"
+)
+
+// publish records p in the counters and the recent list and sends it to the
+// subscribers. A slow subscriber misses events rather than slowing the gate.
+func (c *Checkpoint) publish(p record.Pass, at time.Time) Event {
+	ev := Event{
+		Seq: p.Seq, At: at, Clock: p.Clock, Decision: p.Decision, Reason: p.Reason, Class: soundClass(p.Reason),
+		Rule: p.Rule, Format: p.Format, Type: p.Type, Issuer: p.Issuer, Kid: p.Kid, Gate: p.Gate, LatencyUS: p.LatencyUS,
+	}
+	if p.Decision == DecisionManual || p.Decision == DecisionEvent {
+		ev.Class = string(verify.ClassAccept)
+		if p.Reason == ReasonGateFault {
+			ev.Class = SoundFault
+		}
+	}
+	c.mu.Lock()
+	switch p.Decision {
+	case string(verify.Accept):
+		c.counters.Accepted++
+	case string(verify.Reject):
+		c.counters.Rejected++
+	case DecisionManual:
+		c.counters.Manual++
+	}
+	if p.Decision != DecisionEvent {
+		c.counters.ByReason[p.Reason]++
+	}
+	c.recent = append([]Event{ev}, c.recent...)
+	if len(c.recent) > c.cfg.Recent {
+		c.recent = c.recent[:c.cfg.Recent]
+	}
+	for ch := range c.subs {
+		select {
+		case ch <- ev:
+		default:
+		}
+	}
+	c.mu.Unlock()
+	return ev
+}
+
+// Subscribe returns a channel of events until ctx ends.
+func (c *Checkpoint) Subscribe(ctx context.Context) <-chan Event {
+	ch := make(chan Event, 64)
+	c.mu.Lock()
+	c.subs[ch] = struct{}{}
+	c.mu.Unlock()
+	go func() {
+		<-ctx.Done()
+		c.mu.Lock()
+		delete(c.subs, ch)
+		close(ch)
+		c.mu.Unlock()
+	}()
+	return ch
+}
+
+// Snapshot returns the checkpoint's state for the status page.
+func (c *Checkpoint) Snapshot() Snapshot {
+	_, clk := c.d.Time.Now()
+	_, ts := c.d.Trust.Current()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := Snapshot{
+		Site: c.cfg.Site, Device: c.cfg.Device, Mode: c.cfg.Mode, Configured: true,
+		Gate: c.gate, LED: c.led, Clock: clk, Trust: ts,
+		Counters: Counters{Accepted: c.counters.Accepted, Rejected: c.counters.Rejected, Manual: c.counters.Manual,
+			ByReason: make(map[string]uint64, len(c.counters.ByReason))},
+		Recent:   slices.Clone(c.recent),
+		Warnings: slices.Clone(c.warnings),
+	}
+	for k, v := range c.counters.ByReason {
+		s.Counters.ByReason[k] = v
+	}
+	return s
+}
+
+// SetOnline tells the checkpoint whether the hub is reachable, for the LED.
+func (c *Checkpoint) SetOnline(online bool) {
+	c.mu.Lock()
+	c.online = online
+	c.mu.Unlock()
+	c.refreshLED()
+}
+
+// refreshLED recomputes the LED state and the warnings from the gate, the
+// clock and the trust data.
+func (c *Checkpoint) refreshLED() {
+	_, clk := c.d.Time.Now()
+	_, ts := c.d.Trust.Current()
+	var warn []string
+	if clk.State == record.ClockUntrusted {
+		warn = append(warn, "clock untrusted: "+clk.Detail)
+	}
+	if !ts.Installed {
+		warn = append(warn, "no trust data installed")
+	} else if ts.Expired {
+		warn = append(warn, "trust data expired: nothing is accepted")
+	} else if ts.Stale {
+		warn = append(warn, "trust data stale: sync soon")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.warnings = warn
+	led := LEDReadyOffline
+	if c.online {
+		led = LEDReadyOnline
+	}
+	switch {
+	case c.gate == GateFault || ts.Expired:
+		led = LEDFault
+	case len(warn) > 0:
+		led = LEDWarning
+	}
+	if led != c.led {
+		c.led = led
+		c.d.Indicator.SetLED(led)
+	}
+}

@@ -1,6 +1,9 @@
 package verify
 
-import "time"
+import (
+	"encoding/base64"
+	"time"
+)
 
 // Format names a credential format.
 type Format string
@@ -150,4 +153,17 @@ func (r *Result) Fail(s Step, reason Reason, detail string) {
 // Failed reports whether any step failed so far.
 func (r *Result) Failed() bool {
 	return r.Reason != "" && r.Reason != ReasonOK
+}
+
+// KidText is the key id as people and the pass log show it: the JWK
+// thumbprint as it is for SHC, standard base64 of the raw bytes for DCC (as
+// the EU gateway's DSC lists print kids).
+func (r *Result) KidText() string {
+	if len(r.Kid) == 0 {
+		return ""
+	}
+	if r.Format == FormatSHC {
+		return string(r.Kid)
+	}
+	return base64.StdEncoding.EncodeToString(r.Kid)
 }

@@ -2,7 +2,6 @@ package checkpoint
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -35,6 +34,10 @@ type Deps struct {
 	Logger    *slog.Logger
 	// BootID identifies this boot in the pass records.
 	BootID string
+	// Policy, if set, returns the rules in force for each decision (the
+	// trust bundle's, which a new bundle may change); otherwise
+	// Config.Policy applies.
+	Policy func() *verify.Policy
 }
 
 // Checkpoint is the decision loop. Its methods are safe for concurrent use;
@@ -157,7 +160,7 @@ func (c *Checkpoint) Decide(ctx context.Context, s Scan) (Event, error) {
 		res.Reject(verify.ReasonTrustExpired, fmt.Sprintf("trust data expired at %s", ts.ExpiresAt.UTC().Format(time.RFC3339)))
 		res.Decision = verify.Reject
 	default:
-		res = c.d.Verifier.Verify(verify.Input{Texts: s.Texts, Trust: store, Now: now, Policy: c.cfg.Policy})
+		res = c.d.Verifier.Verify(verify.Input{Texts: s.Texts, Trust: store, Now: now, Policy: c.policy()})
 	}
 
 	p := record.Pass{
@@ -173,9 +176,7 @@ func (c *Checkpoint) Decide(ctx context.Context, s Scan) (Event, error) {
 		Gate:     record.GateNotOpened,
 		Mode:     c.cfg.Mode,
 	}
-	if len(res.Kid) > 0 {
-		p.Kid = base64.StdEncoding.EncodeToString(res.Kid)
-	}
+	p.Kid = res.KidText()
 	if res.Credential != nil {
 		p.Type = string(res.Credential.Type)
 		if res.Credential.ID != "" {
@@ -220,6 +221,14 @@ func (c *Checkpoint) Decide(ctx context.Context, s Scan) (Event, error) {
 		return ev, gateErr
 	}
 	return ev, nil
+}
+
+// policy returns the rules in force.
+func (c *Checkpoint) policy() *verify.Policy {
+	if c.d.Policy != nil {
+		return c.d.Policy()
+	}
+	return c.cfg.Policy
 }
 
 // soundClass maps a logged reason to its buzzer class.

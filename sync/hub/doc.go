@@ -1,0 +1,35 @@
+// Package hub is the hub end of the sync protocol: device enrollment and
+// authentication, idempotent ingest of signed batches, trust bundle
+// publishing, an operator export, metrics.
+//
+// Every pass is stored once per (device, epoch, seq). The hub keeps, per
+// (device, epoch), a watermark acked_through: every seq 1..acked_through is
+// stored and none above it, because a batch that would leave a gap is
+// refused with 409. A resent pass must be byte-for-byte the same record
+// (compared by SHA-256 of its canonical JSON); a different one is a replay or
+// a forgery and its whole batch is refused.
+//
+// Endpoints ([Server.Handler]):
+//
+//	POST /v1/passes  signed batch → 200 Ack, 409 Conflict (gap), 401 unknown
+//	                 device or bad signature, 403 batch names another device,
+//	                 422 replay (a stored seq with other content), 400/413
+//	                 malformed or too large, 429/503 with Retry-After
+//	POST /v1/enroll  signed Enroll with a one-time token → 200, 403, 409
+//	GET  /v1/bundle  newest bundle with ETag; If-None-Match → 304; 404 none
+//	GET  /v1/passes  operator export (Bearer token): ?device= &since= &until=
+//	                 (RFC 3339, on the pass time) &limit= &format=jsonl|csv
+//	GET  /metrics    Prometheus
+//	GET  /healthz    storage reachable
+//
+// Storage sits behind [Storage] with two implementations: embedded SQLite
+// (modernc.org/sqlite, WAL, one writer; the default) and PostgreSQL (pgx,
+// arrays through unnest with ON CONFLICT DO NOTHING) for scale-out.
+//
+// # Caveats
+//
+// The signature is checked over the compressed body before anything is
+// decompressed; decompression is capped (wire.MaxDecodedBytes). A device id
+// is bound to one key: re-enrolling with another key is refused. Tokens are
+// stored hashed; the operator token is compared in constant time.
+package hub

@@ -1,0 +1,33 @@
+//go:build native
+
+// A C shim over zbar: gray plane in, texts out (one a line).
+#include <zbar.h>
+#include <string.h>
+#include "native.h"
+
+void *zb_new(void) {
+	zbar_image_scanner_t *s = zbar_image_scanner_create();
+	zbar_image_scanner_set_config(s, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+	zbar_image_scanner_set_config(s, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+	return s;
+}
+
+int zb_decode(void *sc, const unsigned char *pix, int w, int h, char *out, int cap) {
+	zbar_image_scanner_t *s = (zbar_image_scanner_t *)sc;
+	zbar_image_t *img = zbar_image_create();
+	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
+	zbar_image_set_size(img, w, h);
+	zbar_image_set_data(img, pix, (unsigned long)w * h, NULL);
+	int used = 0;
+	if (zbar_scan_image(s, img) > 0) {
+		for (const zbar_symbol_t *sym = zbar_image_first_symbol(img); sym; sym = zbar_symbol_next(sym)) {
+			int n = (int)zbar_symbol_get_data_length(sym);
+			if (used + n + 1 > cap) break;
+			memcpy(out + used, zbar_symbol_get_data(sym), n);
+			out[used + n] = '\n';
+			used += n + 1;
+		}
+	}
+	zbar_image_destroy(img);
+	return used;
+}

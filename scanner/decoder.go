@@ -1,0 +1,229 @@
+package scanner
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"slices"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/aztec"
+	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
+	qrdecoder "github.com/makiuchi-d/gozxing/qrcode/decoder"
+	qrdetector "github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// ErrNoCode is returned when a picture holds no code that could be decoded.
+var ErrNoCode = errors.New("scanner: no code found")
+
+// ErrBadFrame is returned for a frame whose size and buffer do not agree.
+var ErrBadFrame = errors.New("scanner: bad frame geometry")
+
+// ErrDecoderFault is returned when the decoding library panicked on a frame
+// (a bug in it, not in the frame): the frame is given up, the process and
+// the Decoder go on.
+var ErrDecoderFault = errors.New("scanner: decoder fault")
+
+// Options tune a Decoder. The zero value reads QR and Aztec codes and runs the
+// whole cascade on every call, which suits single pictures.
+type Options struct {
+	// QROnly turns the Aztec reader off.
+	QROnly bool
+	// Streaming suits a camera: each call runs the cheap passes (the plane as
+	// it is, then inverted), the contrast stretch if the frame is dull, and
+	// at most one other fallback, the fallbacks taking turns from call to
+	// call. Empty frames stay cheap; a code held in front of the camera is
+	// tried with every fallback within a few frames.
+	Streaming bool
+	// FallbackEvery, with Streaming, runs one of the rotating fallbacks on
+	// one frame in this many, or on every frame while the cheap passes see
+	// finder patterns they cannot read. Zero means 2: half the cost on
+	// empty frames, every fallback tried within 6 frames. 1: every frame.
+	FallbackEvery int
+}
+
+// Decoder finds the QR and Aztec codes in gray pictures. It reuses buffers
+// between calls: one Decoder per goroutine.
+type Decoder struct {
+	opts  Options
+	qr    *qrdecoder.Decoder
+	az    *aztec.AztecReader
+	plane []byte    // contiguous copy of a strided input, or a converted image
+	work  []byte    // a prepared plane (stretch, median)
+	big   []byte    // the 2× upscaled plane
+	bin   binarizer // for the plane as it is and prepared planes
+	binB  binarizer // for the upscaled plane
+	hints map[gozxing.DecodeHintType]any
+	seen  int // finder-pattern candidates seen by the QR detector this pass
+	next  int // Streaming: the fallback to run on the next empty frame
+	empty int // Streaming: empty frames so far
+	texts []string
+}
+
+// NewDecoder returns a Decoder with the given options.
+func NewDecoder(opts Options) *Decoder {
+	d := &Decoder{opts: opts, qr: qrdecoder.NewDecoder(), az: aztec.NewAztecReader()}
+	d.hints = map[gozxing.DecodeHintType]any{
+		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(gozxing.ResultPoint) { d.seen++ }),
+	}
+	return d
+}
+
+// DecodeImage decodes every code in img. It converts img to gray once.
+func (d *Decoder) DecodeImage(img image.Image) ([]string, error) {
+	var w, h int
+	d.plane, w, h = toGray(img, d.plane)
+	return d.decode(d.plane, w, h)
+}
+
+// DecodeGray decodes every code in an 8-bit gray plane of w×h pixels whose
+// rows start stride bytes apart. It returns the texts found, in the order
+// found and without duplicates, or ErrNoCode. pix is only read.
+func (d *Decoder) DecodeGray(pix []byte, w, h, stride int) ([]string, error) {
+	if w <= 0 || h <= 0 || stride < w || len(pix) < (h-1)*stride+w {
+		return nil, fmt.Errorf("%w: %d×%d stride %d in %d bytes", ErrBadFrame, w, h, stride, len(pix))
+	}
+	if stride != w {
+		d.plane = grow(d.plane, w*h)
+		for y := 0; y < h; y++ {
+			copy(d.plane[y*w:(y+1)*w], pix[y*stride:y*stride+w])
+		}
+		pix = d.plane
+	}
+	return d.decode(pix[:w*h], w, h)
+}
+
+// decode runs the cascade on a contiguous plane. A panic inside gozxing
+// becomes ErrDecoderFault: a kiosk must not die of one odd frame.
+func (d *Decoder) decode(pix []byte, w, h int) (texts []string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			texts, err = nil, fmt.Errorf("%w: %v", ErrDecoderFault, r)
+		}
+	}()
+	d.texts = d.texts[:0]
+	m, err := d.bin.binarize(pix, w, h)
+	if err != nil {
+		return nil, ErrNoCode
+	}
+	hint := d.readBoth(m)
+	if len(d.texts) > 0 {
+		return slices.Clone(d.texts), nil
+	}
+	if d.opts.Streaming {
+		d.stream(pix, w, h, hint)
+	} else {
+		for _, f := range fallbacks {
+			fm := f.run(d, pix, w, h)
+			if fm == nil {
+				continue
+			}
+			if d.readBoth(fm); len(d.texts) > 0 {
+				break
+			}
+		}
+	}
+	if len(d.texts) == 0 {
+		return nil, ErrNoCode
+	}
+	return slices.Clone(d.texts), nil
+}
+
+// stream runs the fallbacks a streaming decoder can afford on a frame the
+// cheap passes could not read: the stretch (which checks for itself whether
+// the frame is dull) on every frame, then one of the others in turn, on every
+// frame when the cheap passes saw a code (hint) and on one frame in
+// FallbackEvery otherwise. A frame never costs more than the cheap passes and
+// two fallbacks, even in a scene full of code-like patterns.
+func (d *Decoder) stream(pix []byte, w, h int, hint bool) {
+	every := d.opts.FallbackEvery
+	if every <= 0 {
+		every = 2
+	}
+	d.empty++
+	if fm := fallbacks[0].run(d, pix, w, h); fm != nil {
+		d.readBoth(fm)
+	}
+	if len(d.texts) > 0 || (!hint && d.empty%every != 0) {
+		return
+	}
+	f := fallbacks[1+d.next%(len(fallbacks)-1)]
+	d.next++
+	if fm := f.run(d, pix, w, h); fm != nil {
+		d.readBoth(fm)
+	}
+}
+
+// readBoth reads m, then m inverted if nothing was found. m is left as it
+// was. It reports whether a code was seen but not read.
+func (d *Decoder) readBoth(m *gozxing.BitMatrix) bool {
+	hint := d.read(m)
+	if len(d.texts) > 0 {
+		return hint
+	}
+	m.FlipAll()
+	hint = d.read(m) || hint
+	m.FlipAll()
+	return hint
+}
+
+// read runs the QR and Aztec readers over one binarized picture, adding what
+// they find to d.texts. It reports whether a code was located but could not be
+// decoded.
+func (d *Decoder) read(m *gozxing.BitMatrix) bool {
+	d.seen = 0
+	dets, err := multidetector.NewMultiDetector(m).DetectMulti(d.hints)
+	if (err != nil || len(dets) == 0) && d.seen >= 3 {
+		// The multi-code finder is stricter about which patterns make a
+		// code; the single-code one catches what it drops. With fewer than
+		// three candidates it would find nothing either.
+		if det, err := qrdetector.NewDetector(m).Detect(nil); err == nil {
+			dets = append(dets[:0], det)
+		}
+	}
+	// Two finder-pattern candidates already say a code may be there.
+	hint := d.seen >= 2
+	for _, det := range dets {
+		res, err := d.qr.Decode(det.GetBits(), nil)
+		if err != nil {
+			hint = true
+			continue
+		}
+		d.add(res.GetText())
+	}
+	// A frame with both a QR and an Aztec code is not worth the Aztec
+	// detector's time on every frame with a QR code.
+	if !d.opts.QROnly && len(d.texts) == 0 {
+		bm, err := gozxing.NewBinaryBitmap(fixedBinarizer{m})
+		if err == nil {
+			res, err := d.az.Decode(bm, nil)
+			switch {
+			case err == nil:
+				d.add(res.GetText())
+			case errors.As(err, new(gozxing.FormatException)), errors.As(err, new(gozxing.ChecksumException)):
+				hint = true
+			}
+		}
+	}
+	return hint
+}
+
+func (d *Decoder) add(text string) {
+	if text != "" && !slices.Contains(d.texts, text) {
+		d.texts = append(d.texts, text)
+	}
+}
+
+// fixedBinarizer hands the readers an already binarized picture.
+type fixedBinarizer struct{ m *gozxing.BitMatrix }
+
+func (b fixedBinarizer) GetLuminanceSource() gozxing.LuminanceSource { return nil }
+func (b fixedBinarizer) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
+	return b.m.GetRow(y, row), nil
+}
+func (b fixedBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) { return b.m, nil }
+func (b fixedBinarizer) CreateBinarizer(gozxing.LuminanceSource) gozxing.Binarizer {
+	return b
+}
+func (b fixedBinarizer) GetWidth() int  { return b.m.GetWidth() }
+func (b fixedBinarizer) GetHeight() int { return b.m.GetHeight() }

@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
-export CHOT_TEST_POSTGRES=${CHOT_TEST_POSTGRES:-$(scripts/pgtest.sh start)}
+if [ -z "${CHOT_TEST_POSTGRES:-}" ]; then
+  CHOT_TEST_POSTGRES=$(scripts/pgtest.sh start)
+fi
+export CHOT_TEST_POSTGRES
 echo "== gofmt"
 bad=$(gofmt -l $(git ls-files '*.go') 2>/dev/null || true)
 [ -z "$bad" ] || { echo "not gofmt-clean:"; echo "$bad"; exit 1; }

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// configVersion is the only config version this binary reads.
+const configVersion = 1
+
+// config is configs/chot-hub.yaml.
+type config struct {
+	Version int `yaml:"version"`
+	// Listen is the address to serve on.
+	Listen string `yaml:"listen"`
+	// TLSCert and TLSKey, both or neither: serve HTTPS.
+	TLSCert string `yaml:"tls_cert"`
+	TLSKey  string `yaml:"tls_key"`
+	// Storage is a SQLite file path or a postgres:// URL.
+	Storage string `yaml:"storage"`
+	// BundleDir holds published bundles.
+	BundleDir string `yaml:"bundle_dir"`
+	// BundleRootsFile holds the deployment's root public keys (PEM): a
+	// bundle is published only if one of them signed it, it is not expired,
+	// and its version is above the newest published one. Unset: bundles are
+	// published unchecked, numbered in order.
+	BundleRootsFile string `yaml:"bundle_roots_file"`
+	// OperatorTokenFile holds the operator token (export); empty disables
+	// the export.
+	OperatorTokenFile string `yaml:"operator_token_file"`
+	// MaxBatch caps passes per batch (0: the protocol maximum).
+	MaxBatch int `yaml:"max_batch"`
+	// MaxInFlight caps concurrent batch inserts (0: 64).
+	MaxInFlight int `yaml:"max_in_flight"`
+	// TokenTTL is the default life of an enrollment token.
+	TokenTTL time.Duration `yaml:"token_ttl"`
+	// LogLevel: debug, info, warn, error.
+	LogLevel string `yaml:"log_level"`
+}
+
+// loadConfig reads path, rejecting unknown fields, and reports every problem
+// at once.
+func loadConfig(path string) (*config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return parseConfig(data)
+}
+
+func parseConfig(data []byte) (*config, error) {
+	c := &config{}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	var errs []error
+	if c.Version != configVersion {
+		errs = append(errs, fmt.Errorf("version: %d, this chot-hub reads version %d", c.Version, configVersion))
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		errs = append(errs, fmt.Errorf("listen: %q: %w", c.Listen, err))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("tls_cert and tls_key: give both or neither"))
+	}
+	if c.Storage == "" {
+		errs = append(errs, errors.New("storage: missing (a SQLite path or a postgres:// URL)"))
+	}
+	if c.BundleDir == "" {
+		errs = append(errs, errors.New("bundle_dir: missing"))
+	}
+	if c.MaxBatch < 0 || c.MaxInFlight < 0 || c.TokenTTL < 0 {
+		errs = append(errs, errors.New("max_batch, max_in_flight, token_ttl: must not be negative"))
+	}
+	if c.TokenTTL == 0 {
+		c.TokenTTL = 24 * time.Hour
+	}
+	switch c.LogLevel {
+	case "", "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log_level: %q: want debug, info, warn or error", c.LogLevel))
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("config: %w", errors.Join(errs...))
+	}
+	return c, nil
+}
+
+// operatorToken reads the operator token file ("" when none is set).
+func (c *config) operatorToken() (string, error) {
+	if c.OperatorTokenFile == "" {
+		return "", nil
+	}
+	data, err := os.ReadFile(c.OperatorTokenFile)
+	if err != nil {
+		return "", fmt.Errorf("operator token: %w", err)
+	}
+	tok := strings.TrimSpace(string(data))
+	if len(tok) < 16 {
+		return "", errors.New("operator token: shorter than 16 characters")
+	}
+	return tok, nil
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chot-dev/chot/sync/wire"
+	"github.com/chot-dev/chot/verify/trust"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(ctx context.Context, ready func(string), args ...string) result {
+	var out, errb bytes.Buffer
+	code := run(ctx, &env{stdout: &out, stderr: &errb, args: args, ready: ready,
+		now: func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) }})
+	return result{code, out.String(), errb.String()}
+}
+
+// TestCLI enrolls a device with a token, publishes a bundle, serves, and
+// checks a signed enrollment, a push and the bundle over real HTTP.
+func TestCLI(t *testing.T) {
+	dir := t.TempDir()
+	tokFile := filepath.Join(dir, "op-token")
+	os.WriteFile(tokFile, []byte("operator-token-0123456789\n"), 0o600)
+	cfgPath := filepath.Join(dir, "hub.yaml")
+	os.WriteFile(cfgPath, fmt.Appendf(nil, "version: 1\nlisten: 127.0.0.1:0\nstorage: %s\nbundle_dir: %s\noperator_token_file: %s\n",
+		filepath.Join(dir, "hub.db"), filepath.Join(dir, "bundles"), tokFile), 0o600)
+	bundleFile := filepath.Join(dir, "b.cose")
+	os.WriteFile(bundleFile, []byte("signed bundle bytes"), 0o600)
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+
+	ctx := context.Background()
+	steps := []struct {
+		name string
+		args []string
+		code int
+		out  string
+	}{
+		{"no command", nil, exitUsage, ""},
+		{"unknown", []string{"frobnicate"}, exitUsage, ""},
+		{"device add bad key", []string{"device", "add", "--config", cfgPath, "--id", "k1", "--pubkey", "AAAA"}, exitUsage, ""},
+		{"device add", []string{"device", "add", "--config", cfgPath, "--id", "k1", "--pubkey", wire.EncodePublicKey(pub)}, exitOK, "device k1 enrolled"},
+		{"bundle publish", []string{"bundle", "publish", "--config", cfgPath, bundleFile}, exitOK, "version 1"},
+		{"bundle publish missing", []string{"bundle", "publish", "--config", cfgPath, filepath.Join(dir, "nope")}, exitUsage, ""},
+		{"missing config", []string{"token", "create", "--config", filepath.Join(dir, "nope.yaml")}, exitUsage, ""},
+	}
+	for _, s := range steps {
+		r := runCLI(ctx, nil, s.args...)
+		if r.code != s.code || !strings.Contains(r.stdout, s.out) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit %d and %q", s.name, r.code, r.stdout, r.stderr, s.code, s.out)
+		}
+	}
+	r := runCLI(ctx, nil, "token", "create", "--config", cfgPath, "--ttl", "1h")
+	token := strings.TrimSpace(r.stdout)
+	if r.code != exitOK || len(token) < 20 {
+		t.Fatalf("token create: %+v", r)
+	}
+
+	sctx, cancel := context.WithCancel(ctx)
+	addr := make(chan string, 1)
+	done := make(chan result, 1)
+	go func() { done <- runCLI(sctx, func(a string) { addr <- a }, "serve", "--config", cfgPath) }()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case r := <-done:
+		t.Fatalf("serve exited: %+v", r)
+	}
+
+	dpub, dkey, _ := ed25519.GenerateKey(rand.Reader)
+	body, _ := json.Marshal(wire.Enroll{Device: "k2", PubKey: wire.EncodePublicKey(dpub), Token: token})
+	req, _ := http.NewRequest(http.MethodPost, base+wire.PathEnroll, bytes.NewReader(body))
+	req.Header.Set(wire.HeaderDevice, "k2")
+	req.Header.Set(wire.HeaderSignature, wire.Sign(dkey, body))
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("enroll: %v %v", resp, err)
+	}
+	resp, err := http.Get(base + wire.PathBundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(data) != "signed bundle bytes" {
+		t.Errorf("bundle %q", data)
+	}
+	req, _ = http.NewRequest(http.MethodGet, base+wire.PathPasses, nil)
+	req.Header.Set("Authorization", "Bearer operator-token-0123456789")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("export with the operator token: %v %v", resp, err)
+	}
+	cancel()
+	if r := <-done; r.code != exitOK {
+		t.Errorf("serve: %+v", r)
+	}
+}
+
+// TestBundlePublishChecked: with bundle_roots_file, only a bundle signed by a
+// root, unexpired and newer than the published one is published.
+func TestBundlePublishChecked(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	pub, root, _ := ed25519.GenerateKey(rand.Reader)
+	_, stranger, _ := ed25519.GenerateKey(rand.Reader)
+	pem, err := trust.MarshalPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "roots.pem"), pem, 0o600)
+	cfgPath := filepath.Join(dir, "hub.yaml")
+	os.WriteFile(cfgPath, fmt.Appendf(nil, "version: 1\nlisten: 127.0.0.1:0\nstorage: %s\nbundle_dir: %s\nbundle_roots_file: %s\n",
+		filepath.Join(dir, "hub.db"), filepath.Join(dir, "bundles"), filepath.Join(dir, "roots.pem")), 0o600)
+	bundle := func(name string, version uint64, key ed25519.PrivateKey, expires time.Time) string {
+		data, err := trust.Sign(&trust.Bundle{Version: version, IssuedAt: now.Add(-time.Hour), StaleAfter: expires.Add(-time.Minute), ExpiresAt: expires}, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, data, 0o600)
+		return p
+	}
+	steps := []struct {
+		name string
+		file string
+		code int
+		out  string
+	}{
+		{"signed by a stranger", bundle("x.cose", 5, stranger, now.Add(24*time.Hour)), exitFail, ""},
+		{"expired", bundle("old.cose", 5, root, now.Add(-time.Minute)), exitFail, ""},
+		{"good", bundle("v5.cose", 5, root, now.Add(24*time.Hour)), exitOK, "version 5"},
+		{"not newer", bundle("v4.cose", 4, root, now.Add(24*time.Hour)), exitFail, ""},
+		{"newer", bundle("v7.cose", 7, root, now.Add(24*time.Hour)), exitOK, "version 7"},
+	}
+	for _, s := range steps {
+		r := runCLI(context.Background(), nil, "bundle", "publish", "--config", cfgPath, s.file)
+		if r.code != s.code || !strings.Contains(r.stdout, s.out) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d, %q", s.name, r.code, r.stdout, r.stderr, s.code, s.out)
+		}
+	}
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/chot-dev/chot/sync/hub"
+)
+
+func cmdServe(ctx context.Context, e *env, args []string) int {
+	fs, cfgPath := newFlags(e, "serve")
+	if c := parseFlags(fs, args); c >= 0 {
+		return c
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return fail(e, exitUsage, "%v", err)
+	}
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel))
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})).With("part", "hub")
+	tok, err := cfg.operatorToken()
+	if err != nil {
+		return fail(e, exitUsage, "%v", err)
+	}
+	st, err := hub.OpenStorage(ctx, cfg.Storage)
+	if err != nil {
+		return fail(e, exitFail, "%v", err)
+	}
+	defer st.Close()
+	srv, err := hub.New(hub.Config{
+		Storage:       st,
+		Bundles:       &hub.Bundles{Dir: cfg.BundleDir},
+		OperatorToken: tok,
+		MaxBatch:      cfg.MaxBatch,
+		MaxInFlight:   cfg.MaxInFlight,
+		Now:           e.now,
+		Logger:        log,
+	})
+	if err != nil {
+		return fail(e, exitUsage, "%v", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fail(e, exitFail, "%v", err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      5 * time.Minute, // exports stream
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if cfg.TLSCert != "" {
+			errc <- hs.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	log.Info("listening", "addr", ln.Addr().String(), "tls", cfg.TLSCert != "", "storage", storageKind(cfg.Storage))
+	if e.ready != nil {
+		e.ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return fail(e, exitFail, "serve: %v", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		log.Warn("shutdown", "err", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fail(e, exitFail, "serve: %v", err)
+	}
+	log.Info("stopped")
+	return exitOK
+}
+
+// storageKind names the backend without the URL's credentials.
+func storageKind(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return "postgres"
+	}
+	return "sqlite"
+}

@@ -1,0 +1,39 @@
+// Command chotd is the checkpoint daemon: camera → scanner → verify →
+// durable log → gate, buzzer and LED, with the status page and the uplink to
+// the hub running beside it.
+//
+// Without a config file, or with a broken one, it still starts: the status
+// page says what is wrong, the LED shows "unconfigured" and the gate stays
+// closed.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is stamped at build time (-ldflags -X main.version=…).
+var version = "dev"
+
+func main() {
+	fs := flag.NewFlagSet("chotd", flag.ExitOnError)
+	cfgPath := fs.String("config", "/etc/chot/chotd.yaml", "config file")
+	listen := fs.String("listen", "", "status page address, overriding the config's (also used when unconfigured)")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	_ = fs.Parse(os.Args[1:])
+	if *showVersion {
+		fmt.Println("chotd", version)
+		return
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, options{configPath: *cfgPath, listen: *listen, stderr: os.Stderr})
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "chotd:", err)
+		os.Exit(1)
+	}
+}

@@ -101,8 +101,10 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 	if c := parseFlags(fs, args); c >= 0 {
 		return c
 	}
-	now := e.now()
-	if at != "" {
+	var now time.Time
+	if at == "" {
+		now = e.now()
+	} else {
 		t, err := verify.ParseTime(at)
 		if err != nil {
 			return fail(e, "verify: --at: %v", err)

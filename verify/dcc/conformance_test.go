@@ -2,10 +2,8 @@ package dcc
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -21,16 +19,6 @@ import (
 // stepOfFlag maps the suite's EXPECTED* flags to the step whose outcome they
 // predict. VALIDJSON, VALIDOBJECT and ENCODE are checked by the functions in
 // flagChecks; PICTUREDECODE belongs to the scanner's tests.
-var stepOfFlag = map[string]verify.Step{
-	"UNPREFIX":         verify.StepUnprefix,
-	"B45DECODE":        verify.StepBase45,
-	"COMPRESSION":      verify.StepCompression,
-	"DECODE":           verify.StepDecode,
-	"VERIFY":           verify.StepSignature,
-	"EXPIRATIONCHECK":  verify.StepValidity,
-	"KEYUSAGE":         verify.StepKeyUsage,
-	"SCHEMAVALIDATION": verify.StepSchema,
-}
 
 // flagChecks computes the flags that are not one step:
 //   - VALIDJSON: the payload decoded through the whole chain from PREFIX
@@ -97,36 +85,6 @@ var flagChecks = map[string]func(c *dcctest.Case, res *verify.Result) (bool, err
 
 var errNotApplicable = errors.New("the case lacks the fields this flag compares")
 
-// knownWrong reads testdata/known-wrong.csv: case path → flag → reason.
-func knownWrong(t *testing.T) map[string]map[string]string {
-	t.Helper()
-	f, err := os.Open("testdata/known-wrong.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comment = '#'
-	rows, err := r.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make(map[string]map[string]string)
-	for i, row := range rows {
-		if i == 0 {
-			continue // header
-		}
-		if len(row) != 3 || row[2] == "" {
-			t.Fatalf("known-wrong.csv line %d: want case,flag,reason", i+1)
-		}
-		if out[row[0]] == nil {
-			out[row[0]] = make(map[string]string)
-		}
-		out[row[0]][row[1]] = row[2]
-	}
-	return out
-}
-
 // TestConformance runs every case of the EU DCC test data through the same
 // path as `chot verify` and compares each EXPECTED* flag with the outcome.
 func TestConformance(t *testing.T) {
@@ -137,7 +95,10 @@ func TestConformance(t *testing.T) {
 	if len(cases) != 582 {
 		t.Fatalf("loaded %d cases, want 582 (581 .json files and QR)", len(cases))
 	}
-	wrong := knownWrong(t)
+	wrong, err := dcctest.KnownWrong("testdata/known-wrong.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
 	v := verify.New(New())
 	var flags, agreed, listed, notApplicable int
 	for i := range cases {
@@ -163,7 +124,7 @@ func TestConformance(t *testing.T) {
 			for _, flag := range names {
 				want := c.Expected[flag]
 				var got bool
-				if s, ok := stepOfFlag[flag]; ok {
+				if s, ok := dcctest.StepOfFlag[flag]; ok {
 					got = res.Steps[s] == verify.Pass
 				} else if check, ok := flagChecks[flag]; ok {
 					got, err = check(c, &res)

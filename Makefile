@@ -4,7 +4,7 @@ BIN     := bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test demo deps fuzz bench clean
+.PHONY: all build test demo demo-check deps fuzz bench clean
 
 all: build
 
@@ -19,6 +19,10 @@ test:
 
 demo: build
 	scripts/demo.sh
+
+# The demo for 40 seconds, then check that decisions reached the page and the hub.
+demo-check: build
+	scripts/demo.sh --check 40
 
 # A short fuzzing pass over every fuzz target (seed corpora run in `make test`).
 FUZZTIME ?= 30s

@@ -34,14 +34,15 @@ type command struct {
 
 // commands is the table of subcommands. Each lives in its own file.
 var commands = map[string]command{
-	"verify": {"verify one credential (image or text)", cmdVerify},
-	"passwd": {"print the hash of an admin password for chotd's config", cmdPasswd},
-	"frames": {"compose camera-like replay frames from pictures of codes (for the demo)", cmdFrames},
-	"db":     {"inspect, export, check or compact the pass log (bbolt)", cmdDB},
-	"issue":  {"mint a test credential (shc, dcc)", cmdIssue},
-	"decode": {"print the QR/Aztec codes found in images, with decode times", cmdDecode},
-	"trust":  {"make, sign, inspect and import trust bundles", cmdTrust},
-	"bench":  {"benchmark the QR/Aztec decoder on a generated picture set", cmdBench},
+	"verify":   {"verify one credential (image or text)", cmdVerify},
+	"passwd":   {"print the hash of an admin password for chotd's config", cmdPasswd},
+	"selftest": {"check the relay, buzzer, LED, inputs and camera at the gate", cmdSelftest},
+	"frames":   {"compose camera-like replay frames from pictures of codes (for the demo)", cmdFrames},
+	"db":       {"inspect, export, check or compact the pass log (bbolt)", cmdDB},
+	"issue":    {"mint a test credential (shc, dcc)", cmdIssue},
+	"decode":   {"print the QR/Aztec codes found in images, with decode times", cmdDecode},
+	"trust":    {"make, sign, inspect and import trust bundles", cmdTrust},
+	"bench":    {"benchmark the QR/Aztec decoder on a generated picture set", cmdBench},
 }
 
 func run(ctx context.Context, e *env) int {

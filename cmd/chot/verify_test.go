@@ -149,3 +149,26 @@ func TestVerifyCLIStdin(t *testing.T) {
 		t.Errorf("SHC from 3 chunks: %+v, want an accepted shc with a valid signature", shcOut)
 	}
 }
+
+func TestSelftestFake(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
+		args: []string{"selftest", "--fake"}, now: time.Now})
+	if code != exitOK {
+		t.Fatalf("exit %d: %s %s", code, out.String(), errOut.String())
+	}
+	for _, step := range []string{"relay", "sound", "led", "camera"} {
+		if !strings.Contains(strings.ToLower(out.String()), step) {
+			t.Errorf("no %s step reported:\n%s", step, out.String())
+		}
+	}
+}
+
+func TestSelftestUnknownPins(t *testing.T) {
+	var out bytes.Buffer
+	code := run(context.Background(), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out,
+		args: []string{"selftest", "--relay", "GPIO999", "--led", "NOPE"}, now: time.Now})
+	if code != exitReject || !strings.Contains(out.String(), "GPIO999") || !strings.Contains(out.String(), "NOPE") {
+		t.Errorf("exit %d, output %q: want a failure naming both unknown pins", code, out.String())
+	}
+}

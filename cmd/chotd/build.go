@@ -65,8 +65,8 @@ var bootClock = newOSClock()
 
 // build makes every part from the config. On error everything opened so far
 // is closed again.
-func build(ctx context.Context, cfg *Config, log *slog.Logger) (d *daemon, err error) {
-	d = &daemon{cfg: cfg, log: log, camera: &cameraHealth{}}
+func build(ctx context.Context, cfg *Config, log *slog.Logger) (_ *daemon, err error) {
+	d := &daemon{cfg: cfg, log: log, camera: &cameraHealth{}}
 	defer func() {
 		if err != nil {
 			d.close()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -57,5 +58,24 @@ privacy: {subject_key: zz}
 func TestNoConfig(t *testing.T) {
 	if _, err := LoadConfig(t.TempDir() + "/chotd.yaml"); !errors.Is(err, ErrNoConfig) {
 		t.Errorf("err %v, want ErrNoConfig", err)
+	}
+}
+
+// TestShippedConfigs parses the configs the repository ships: the real site's
+// (whose files only exist on a board) and the demo's shape.
+func TestShippedConfigs(t *testing.T) {
+	b, err := os.ReadFile("../../configs/chotd.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ParseConfig(b, "/etc/chot")
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("chotd.yaml: %v, want only the board's missing files reported", err)
+	}
+	for _, p := range ce.Strings() {
+		if !strings.Contains(p, "/etc/chot/") {
+			t.Errorf("chotd.yaml: unexpected problem %q", p)
+		}
 	}
 }

@@ -24,9 +24,20 @@ func main() {
 	cfgPath := fs.String("config", "/etc/chot/chotd.yaml", "config file")
 	listen := fs.String("listen", "", "status page address, overriding the config's (also used when unconfigured)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	checkConfig := fs.Bool("check-config", false, "check the config file, print every problem and exit (0: valid, 1: not)")
 	_ = fs.Parse(os.Args[1:])
 	if *showVersion {
 		fmt.Println("chotd", version)
+		return
+	}
+	if *checkConfig {
+		// Used by first-boot provisioning (build/) before installing a config.
+		cfg, err := LoadConfig(*cfgPath)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "chotd:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("%s: valid\ndevice.id=%s\ndevice.data_dir=%s\n", *cfgPath, cfg.Device.ID, cfg.Device.DataDir)
 		return
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

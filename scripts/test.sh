@@ -18,3 +18,6 @@ echo "== staticcheck"
 go tool staticcheck ./...
 echo "== go test"
 go test -race -timeout 20m "$@" ./...
+echo "== power loss: kill -9 the store's writer 200 times (race builds run fewer)"
+CHOT_KILL_LOOPS=${CHOT_KILL_LOOPS:-200} go test -count=1 -run '^TestKillNine$' -v ./store/ | grep -E 'kills|^(ok|FAIL|---)'
+

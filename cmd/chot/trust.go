@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chot-dev/chot/store"
 	"github.com/chot-dev/chot/verify"
 	"github.com/chot-dev/chot/verify/trust"
 )
@@ -326,17 +327,27 @@ func readLimited(path string) ([]byte, error) {
 	return data, nil
 }
 
-func cmdTrustImport(ctx context.Context, e *env, args []string) int {
+func cmdTrustImport(_ context.Context, e *env, args []string) int {
 	fs := newFlags(e, "trust import")
 	rootPath := fs.String("root", "", "the pinned root public key(s) (required)")
-	installed := fs.Uint64("installed-version", 0, "the version installed now: only a higher one is accepted")
+	installed := fs.Uint64("installed-version", 0, "the version installed now: only a higher one is accepted (with --db: the store's)")
+	dbPath := fs.String("db", "", "install into this device store (chotd's chot.db; stop chotd first); without it, only check")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	now := atFlag(fs, e)
 	if c := parseFlags(fs, args); c >= 0 {
 		return c
 	}
 	if *rootPath == "" || fs.NArg() != 1 {
-		return fail(e, "trust import: usage: chot trust import --root root.pub [--installed-version N] FILE")
+		return fail(e, "trust import: usage: chot trust import --root root.pub [--db chot.db | --installed-version N] FILE")
+	}
+	var st *store.Store
+	if *dbPath != "" {
+		var err error
+		if st, err = store.Open(*dbPath, store.Options{}); err != nil {
+			return fail(e, "trust import: %v (is chotd running? stop it first)", err)
+		}
+		defer st.Close()
+		*installed = max(*installed, st.BundleVersion())
 	}
 	t, err := now()
 	if err != nil {
@@ -361,19 +372,17 @@ func cmdTrustImport(ctx context.Context, e *env, args []string) int {
 	if err := printBundle(e.stdout, summarize(b, true, "valid", t), *asJSON); err != nil {
 		return fail(e, "trust import: %v", err)
 	}
-	if err := installBundle(ctx, e, data, b); err != nil {
-		return fail(e, "trust import: %v", err)
+	if st == nil {
+		fmt.Fprintf(e.stderr, "chot: trust import: version %d checked; not installed (give --db to install)\n", b.Version)
+		return exitOK
 	}
+	// One bbolt transaction, which refuses a version not above the installed one.
+	if err := st.SetBundle(data, b.Version); err != nil {
+		fmt.Fprintf(e.stderr, "chot: trust import: refused, nothing installed: %v\n", err)
+		return exitReject
+	}
+	fmt.Fprintf(e.stderr, "chot: trust import: version %d installed in %s\n", b.Version, *dbPath)
 	return exitOK
-}
-
-// installBundle hands a checked bundle to the device store. The device store
-// (package store) is not wired into the CLI yet, so this is a dry run that
-// says so; the store engineer replaces the body with one bbolt transaction
-// that re-checks the installed version and writes data.
-func installBundle(_ context.Context, e *env, _ []byte, b *trust.Bundle) error {
-	fmt.Fprintf(e.stderr, "chot: trust import: version %d checked; not installed: no device store is wired into the CLI yet\n", b.Version)
-	return nil
 }
 
 // errUnsigned is what inspect reports for a bare payload given --root.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chot-dev/chot/store"
 	"github.com/chot-dev/chot/verify/trust"
 )
 
@@ -162,6 +163,28 @@ func TestTrustCLI(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("import into a device store", func(t *testing.T) {
+		db := p("chot.db")
+		args := []string{"trust", "import", "--root", p("root.pub"), "--db", db, p("b3.cbor")}
+		if code, _, errOut := trustRun(t, now, args...); code != exitOK || !strings.Contains(errOut, "version 3 installed") {
+			t.Fatalf("first import: exit %d, %q", code, errOut)
+		}
+		// The store now holds version 3: the same bundle again is a rollback.
+		if code, _, errOut := trustRun(t, now, args...); code != exitReject || !strings.Contains(errOut, "nothing installed") {
+			t.Errorf("second import: exit %d, %q; want refused", code, errOut)
+		}
+		st, err := store.Open(db, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		got, _ := st.Bundle()
+		want, _ := os.ReadFile(p("b3.cbor"))
+		if st.BundleVersion() != 3 || !bytes.Equal(got, want) {
+			t.Errorf("store holds version %d (%d bytes), want version 3 and the file's bytes", st.BundleVersion(), len(got))
+		}
+	})
 
 	t.Run("sign refuses a signed bundle", func(t *testing.T) {
 		code, _, _ := trustRun(t, now, "trust", "sign", "--key", p("root.key"), p("b3.cbor"), p("x.cbor"))

@@ -34,3 +34,19 @@ bench:
 
 clean:
 	rm -rf $(BIN) var
+
+# Field deployment (build/README.md): arm64 binaries, the .deb, the SD card
+# image and its QEMU boot test. Caches and outputs go to build/cache, build/out.
+.PHONY: cross deb image image-test
+cross:
+	build/host-deps.sh
+	CHOT_VERSION=$(VERSION) build/cross.sh
+
+deb: cross
+	build/deb.sh
+
+image: deb
+	build/image.sh
+
+image-test: image
+	build/image-test.sh

@@ -1,0 +1,51 @@
+# Shared helpers of the build scripts (sourced, not run).
+# shellcheck shell=bash
+set -euo pipefail
+
+BUILD_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPO_DIR=$(cd "$BUILD_DIR/.." && pwd)
+CACHE_DIR=${CHOT_CACHE_DIR:-$BUILD_DIR/cache}
+OUT_DIR=${CHOT_OUT_DIR:-$BUILD_DIR/out}
+SUITE=${CHOT_SUITE:-bookworm}
+MIRROR=${CHOT_MIRROR:-http://deb.debian.org/debian}
+mkdir -p "$CACHE_DIR" "$OUT_DIR"
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# packages FILE: the package names of a list file, comma-separated.
+packages() { grep -v '^\s*#' "$1" | grep -v '^\s*$' | paste -sd, -; }
+
+# cache_key FILE...: a short hash of files' contents, the cache key.
+cache_key() { cat "$@" | sha256sum | cut -c1-16; }
+
+# need TOOL...: fail early with the package to install.
+need() {
+  local t
+  for t in "$@"; do
+    command -v "$t" >/dev/null || die "$t not found: run build/host-deps.sh"
+  done
+}
+
+# enable_binfmt: arm64 emulation for chroots and mmdebstrap (containers do not
+# mount binfmt_misc by default).
+enable_binfmt() {
+  if [ ! -e /proc/sys/fs/binfmt_misc/status ]; then
+    mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  fi
+  if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+    update-binfmts --enable qemu-aarch64
+  fi
+}
+
+# version: the version stamped into the binaries and the .deb.
+version() {
+  local v
+  v=$(git -C "$REPO_DIR" describe --tags --always --dirty 2>/dev/null || echo dev)
+  echo "${CHOT_VERSION:-$v}"
+}
+
+# source_date_epoch: the last commit's time, for reproducible outputs.
+source_date_epoch() {
+  echo "${SOURCE_DATE_EPOCH:-$(git -C "$REPO_DIR" log -1 --format=%ct 2>/dev/null || echo 0)}"
+}

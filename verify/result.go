@@ -167,3 +167,27 @@ func (r *Result) KidText() string {
 	}
 	return base64.StdEncoding.EncodeToString(r.Kid)
 }
+
+// CheckSignature records the signature step for a credential whose kid
+// matched keys: it passes with the first key check accepts and returns it;
+// if none does, the step fails with bad_signature (the first key's error)
+// and it returns nil. No keys at all is unknown_key, with detail.
+func (r *Result) CheckSignature(keys []*Key, detail string, check func(*Key) error) *Key {
+	if len(keys) == 0 {
+		r.Fail(StepSignature, ReasonUnknownKey, detail)
+		return nil
+	}
+	var firstErr error
+	for _, k := range keys {
+		err := check(k)
+		if err == nil {
+			r.Mark(StepSignature, Pass)
+			return k
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	r.Fail(StepSignature, ReasonBadSignature, firstErr.Error())
+	return nil
+}

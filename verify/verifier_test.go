@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +111,41 @@ func TestKeyListLookup(t *testing.T) {
 	}
 	if l.Revoked(RevocationQuery{Format: FormatDCC, Kind: "SIGNATURE", Value: []byte{9}}) {
 		t.Errorf("hash of another kind revoked")
+	}
+}
+
+func TestCheckSignature(t *testing.T) {
+	a, b := &Key{Kid: []byte("a")}, &Key{Kid: []byte("b")}
+	errA := errors.New("a does not verify")
+	onlyB := func(k *Key) error {
+		if k == b {
+			return nil
+		}
+		return errA
+	}
+	never := func(*Key) error { return errA }
+	tests := []struct {
+		name    string
+		keys    []*Key
+		check   func(*Key) error
+		want    *Key
+		outcome Outcome
+		reason  Reason
+	}{
+		{"no key", nil, never, nil, Fail, ReasonUnknownKey},
+		{"second key verifies", []*Key{a, b}, onlyB, b, Pass, ""},
+		{"none verifies", []*Key{a, b}, never, nil, Fail, ReasonBadSignature},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r Result
+			got := r.CheckSignature(tt.keys, "no key for kid x", tt.check)
+			if got != tt.want || r.Steps[StepSignature] != tt.outcome || r.Reason != tt.reason {
+				t.Errorf("got key %v, step %s, reason %q; want %v, %s, %q", got, r.Steps[StepSignature], r.Reason, tt.want, tt.outcome, tt.reason)
+			}
+			if tt.reason == ReasonBadSignature && r.Detail != errA.Error() {
+				t.Errorf("detail %q, want the first key's error", r.Detail)
+			}
+		})
 	}
 }

@@ -110,23 +110,12 @@ func (*Handler) Verify(texts []string, trust verify.TrustStore, now time.Time) v
 // key usage can still be judged against the signer the code names), or nil.
 func checkKeys(res *verify.Result, msg *cose.Sign1Message, trust verify.TrustStore) *verify.Key {
 	keys := trust.Keys(verify.FormatDCC, res.Issuer, res.Kid)
-	if len(keys) == 0 {
-		res.Fail(verify.StepSignature, verify.ReasonUnknownKey, fmt.Sprintf("no trusted key with kid %x", res.Kid))
-		return nil
+	k := res.CheckSignature(keys, fmt.Sprintf("no trusted key with kid %x", res.Kid),
+		func(k *verify.Key) error { return checkSignature(msg, k) })
+	if k == nil && len(keys) > 0 {
+		return keys[0]
 	}
-	var firstErr error
-	for _, k := range keys {
-		err := checkSignature(msg, k)
-		if err == nil {
-			res.Mark(verify.StepSignature, verify.Pass)
-			return k
-		}
-		if firstErr == nil {
-			firstErr = err
-		}
-	}
-	res.Fail(verify.StepSignature, verify.ReasonBadSignature, firstErr.Error())
-	return keys[0]
+	return k
 }
 
 // checkValidity requires iat ≤ now ≤ exp and, when the signer is known, that

@@ -236,32 +236,17 @@ func verifyJWS(res *verify.Result, s string, trust verify.TrustStore, now time.T
 // signature. It returns the key that verified, or nil.
 func checkSignature(res *verify.Result, j *jws, trust verify.TrustStore) *verify.Key {
 	keys := trust.Keys(verify.FormatSHC, res.Issuer, res.Kid)
-	if len(keys) == 0 {
-		res.Fail(verify.StepSignature, verify.ReasonUnknownKey, fmt.Sprintf("no trusted key for issuer %s, kid %s", res.Issuer, j.header.Kid))
-		return nil
-	}
-	var firstErr error
-	for _, k := range keys {
-		pub, ok := k.Public.(*ecdsa.PublicKey)
-		var err error
-		switch {
-		case !ok || pub.Curve != elliptic.P256():
-			err = errors.New("the trusted key is not a P-256 key")
-		case k.Algorithm != "" && k.Algorithm != "ES256":
-			err = fmt.Errorf("the trusted key is for %s, not ES256", k.Algorithm)
-		default:
-			err = verifyES256(pub, j.signingInput, j.sig)
-		}
-		if err == nil {
-			res.Mark(verify.StepSignature, verify.Pass)
-			return k
-		}
-		if firstErr == nil {
-			firstErr = err
-		}
-	}
-	res.Fail(verify.StepSignature, verify.ReasonBadSignature, firstErr.Error())
-	return nil
+	return res.CheckSignature(keys, fmt.Sprintf("no trusted key for issuer %s, kid %s", res.Issuer, j.header.Kid),
+		func(k *verify.Key) error {
+			pub, ok := k.Public.(*ecdsa.PublicKey)
+			switch {
+			case !ok || pub.Curve != elliptic.P256():
+				return errors.New("the trusted key is not a P-256 key")
+			case k.Algorithm != "" && k.Algorithm != "ES256":
+				return fmt.Errorf("the trusted key is for %s, not ES256", k.Algorithm)
+			}
+			return verifyES256(pub, j.signingInput, j.sig)
+		})
 }
 
 // checkValidity requires nbf ≤ now ≤ exp and, when the signer is known and

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages chot needs to build and test, if any is missing.
 # Usage: scripts/deps.sh [build|test|all]   (default: all)
+#        scripts/deps.sh --packages NAME...  (these packages: build/host-deps.sh)
 set -euo pipefail
 want=${1:-all}
 build_pkgs=(libopencv-dev pkg-config g++)
 test_pkgs=(libzxing-dev libzbar-dev postgresql chromium)
 case "$want" in
+  --packages) shift; pkgs=("$@") ;;
   build) pkgs=("${build_pkgs[@]}") ;;
   test|all) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
   *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;

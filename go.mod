@@ -13,7 +13,7 @@ require (
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/veraison/go-cose v1.3.0
 	go.etcd.io/bbolt v1.5.0
-	gocv.io/x/gocv v0.31.0
+	gocv.io/x/gocv v0.37.0
 	golang.org/x/crypto v0.58.0
 	golang.org/x/sync v0.24.0
 	golang.org/x/sys v0.49.0

@@ -1,3 +1,9 @@
+// Real DSC lists hold certificates with negative serial numbers (16 Lebanese
+// DSCs on the EU gateway); Go refuses them since 1.23 unless this is set.
+// verify/trust also reads them without it (trust.ParseDSC).
+//
+//go:debug x509negativeserial=1
+
 // Command chot is the technician's and admin's tool: verify a credential,
 // decode a code from an image, mint test credentials, build and sign trust
 // bundles, inspect the pass log, benchmark.

@@ -147,7 +147,7 @@ func readPrivateKey(path string) (ed25519.PrivateKey, error) {
 
 func cmdTrustBuild(_ context.Context, e *env, args []string) int {
 	fs := newFlags(e, "trust build")
-	var certs, lists, jwks, revs multiFlag
+	var certs, lists, jwks, revs, trustLists multiFlag
 	version := fs.Uint64("version", 0, "bundle version, higher than every earlier one (required)")
 	valid := fs.Duration("valid", 30*24*time.Hour, "expires_at = now + this")
 	stale := fs.Duration("stale", 7*24*time.Hour, "stale_after = now + this (at most --valid)")
@@ -157,6 +157,9 @@ func cmdTrustBuild(_ context.Context, e *env, args []string) int {
 	fs.Var(&certs, "cert", "a DCC DSC file (DER or PEM); repeatable")
 	fs.Var(&lists, "dsc-list", "a DCC signer list JSON; repeatable")
 	fs.Var(&jwks, "jwks", "an SHC issuer's keys: ISSUER_URL=FILE (crl/<kid>.json beside it is read); repeatable")
+	fs.Var(&trustLists, "trustlist", "a published trust list whose own signature must check with --trustlist-key (the German gateway's signed DSC list, …); repeatable")
+	listKey := fs.String("trustlist-key", "", "the pinned key the --trustlist lists must be signed with (PEM public key, or what the list's kind takes)")
+	allowUnsigned := fs.Bool("trustlist-unsigned", false, "take a --trustlist that has no signature (marked unsigned in the bundle)")
 	fs.Var(&revs, "revocations", "a revocation list (EU DCC batch JSON, or text with a '# kind:' header); repeatable")
 	now := atFlag(fs, e)
 	if c := parseFlags(fs, args); c >= 0 {
@@ -174,7 +177,13 @@ func cmdTrustBuild(_ context.Context, e *env, args []string) int {
 	}
 	t = t.UTC().Truncate(time.Second)
 	b := &trust.Bundle{Version: *version, IssuedAt: t, StaleAfter: t.Add(*stale), ExpiresAt: t.Add(*valid)}
-	if err := addSources(b, certs, lists, jwks, revs); err != nil {
+	key, err := readListKey(*listKey, len(trustLists) > 0)
+	if err != nil {
+		return fail(e, "trust build: %v", err)
+	}
+	src := sources{certs: certs, lists: lists, jwks: jwks, revs: revs, trustLists: trustLists, listKey: key,
+		opts: trust.TrustListOptions{AllowUnsigned: *allowUnsigned}, report: e.stderr}
+	if err := addSources(b, src); err != nil {
 		return fail(e, "trust build: %v", err)
 	}
 	if *policyPath != "" {
@@ -207,9 +216,18 @@ func cmdTrustBuild(_ context.Context, e *env, args []string) int {
 	return exitOK
 }
 
+// sources are what `chot trust build` imports.
+type sources struct {
+	certs, lists, jwks, revs, trustLists []string
+	listKey                              []byte
+	opts                                 trust.TrustListOptions
+	report                               io.Writer // what each list gave; nil: nowhere
+}
+
 // addSources imports every source into b, dropping duplicate keys (the same
-// DSC from a file and a list).
-func addSources(b *trust.Bundle, certs, lists, jwks, revs []string) error {
+// DSC from a file and a list), and records each list in b.Sources.
+func addSources(b *trust.Bundle, src sources) error {
+	certs, lists, jwks, revs := src.certs, src.lists, src.jwks, src.revs
 	seen := map[string]bool{}
 	add := func(es []trust.KeyEntry) {
 		for _, k := range es {
@@ -231,16 +249,34 @@ func addSources(b *trust.Bundle, certs, lists, jwks, revs []string) error {
 		}
 		add(es)
 	}
+	addList := func(f string, l *trust.ListImport) {
+		add(l.Keys)
+		b.Sources = append(b.Sources, l.Source(f))
+		if src.report != nil {
+			printListReport(src.report, f, l)
+		}
+	}
 	for _, f := range lists {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			return err
 		}
-		es, err := trust.ParseDSCList(data)
+		l, err := trust.ImportDSCList(data)
 		if err != nil {
 			return fmt.Errorf("%s: %w", f, err)
 		}
-		add(es)
+		addList(f, l)
+	}
+	for _, f := range src.trustLists {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		l, err := trust.ImportTrustList(data, src.listKey, src.opts)
+		if err != nil {
+			return fmt.Errorf("%s: refused, nothing from it trusted: %w", f, err)
+		}
+		addList(f, l)
 	}
 	issuers, err := trust.ParseIssuerFiles(jwks)
 	if err != nil {

@@ -27,6 +27,8 @@ type bundleSummary struct {
 	KeysBy     []keyCount     `json:"keys_by"`
 	Revoked    []revCount     `json:"revocations"`
 	Policy     []modeOverview `json:"policy"`
+	// Sources are the trust lists the keys came from.
+	Sources []trust.SourceEntry `json:"sources"`
 }
 
 type keyCount struct {
@@ -51,6 +53,7 @@ func summarize(b *trust.Bundle, signed bool, sig string, now time.Time) bundleSu
 		Version: b.Version, Signed: signed, Signature: sig,
 		IssuedAt: b.IssuedAt, StaleAfter: b.StaleAfter, ExpiresAt: b.ExpiresAt,
 		Keys: len(b.Keys), KeysBy: []keyCount{}, Revoked: []revCount{}, Policy: []modeOverview{},
+		Sources: append([]trust.SourceEntry{}, b.Sources...),
 	}
 	if len(b.SignedBy) > 0 {
 		s.SignedBy = hex.EncodeToString(b.SignedBy)
@@ -117,6 +120,19 @@ func printBundle(w io.Writer, s bundleSummary, asJSON bool) error {
 	fmt.Fprintf(w, "keys         %d\n", s.Keys)
 	for _, k := range s.KeysBy {
 		fmt.Fprintf(w, "  %-4s %-50s %d\n", k.Format, k.Issuer, k.Count)
+	}
+	if len(s.Sources) > 0 {
+		fmt.Fprintf(w, "sources\n")
+	}
+	for _, src := range s.Sources {
+		sig := src.Signature
+		if src.SignedBy != "" {
+			sig += " by " + src.SignedBy
+		}
+		if src.Signature == trust.ListUnsigned {
+			sig = "UNSIGNED (taken on the operator's word)"
+		}
+		fmt.Fprintf(w, "  %s: %s, %s, %d taken, %d skipped\n", src.Name, src.Kind, sig, src.Taken, src.Skipped)
 	}
 	fmt.Fprintf(w, "revocations\n")
 	if len(s.Revoked) == 0 {

@@ -80,13 +80,18 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "verify")
 	var (
 		certs, dscLists, jwks, texts multiFlag
+		trustLists                   multiFlag
 		bundle, root, at, policyFile string
-		mode                         string
-		asJSON                       bool
+		mode, trustListKey           string
+		asJSON, allowUnsigned        bool
 	)
 	fs.Var(&certs, "cert", "trust this DCC Document Signer Certificate (DER or PEM file); repeatable")
 	fs.Var(&dscLists, "dsc-list", "trust the DSCs of this DCC signer list JSON; repeatable")
 	fs.Var(&jwks, "jwks", "trust this SHC issuer's keys: ISSUER_URL=FILE (crl/<kid>.json beside it is read); repeatable")
+	fs.Var(&trustLists, "trustlist", "trust the keys of this published trust list once its own signature checks with --trustlist-key "+
+		"(the German gateway's signed DSC list, or a kind registered in verify/trust); repeatable")
+	fs.StringVar(&trustListKey, "trustlist-key", "", "the pinned key the --trustlist lists must be signed with (PEM public key, or what the list's kind takes)")
+	fs.BoolVar(&allowUnsigned, "trustlist-unsigned", false, "take a --trustlist that has no signature, or none checked (marked UNSIGNED)")
 	fs.StringVar(&bundle, "trust", "", "trust the keys and revocations of this signed bundle")
 	fs.StringVar(&root, "root", "", "the root public key the bundle must be signed by (with --trust)")
 	fs.StringVar(&at, "at", "", "judge validity at this time (RFC 3339; no zone = UTC); default now")
@@ -128,7 +133,8 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	store, err := loadTrust(trustFlags{certs: certs, dscLists: dscLists, jwks: jwks, bundle: bundle, root: root}, now)
+	store, err := loadTrust(trustFlags{certs: certs, dscLists: dscLists, jwks: jwks, bundle: bundle, root: root,
+		trustLists: trustLists, trustListKey: trustListKey, allowUnsigned: allowUnsigned, reportTo: e.stderr}, now)
 	if err != nil {
 		return fail(e, "verify: %v", err)
 	}

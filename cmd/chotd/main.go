@@ -1,3 +1,9 @@
+// Real DSC lists hold certificates with negative serial numbers (16 Lebanese
+// DSCs on the EU gateway); Go refuses them since 1.23 unless this is set.
+// verify/trust also reads them without it (trust.ParseDSC).
+//
+//go:debug x509negativeserial=1
+
 // Command chotd is the checkpoint daemon: camera → scanner → verify →
 // durable log → gate, buzzer and LED, with the status page and the uplink to
 // the hub running beside it.

@@ -38,6 +38,9 @@ type Bundle struct {
 	Keys        []KeyEntry
 	Revocations []RevocationEntry
 	Policy      *verify.PolicySet
+	// Sources records the trust lists the keys came from: how many each
+	// gave and skipped, and whether its signature was checked. Informational.
+	Sources []SourceEntry
 
 	// SignedBy is the id (RootID) of the root key named in the COSE
 	// header: set by Open (checked) and Inspect (not checked). It is not
@@ -61,6 +64,22 @@ type KeyEntry struct {
 	Types     []verify.CredType
 	NotBefore time.Time // zero: unbounded
 	NotAfter  time.Time // zero: unbounded
+}
+
+// SourceEntry is one trust list a bundle's keys came from (see
+// ListImport.Source).
+type SourceEntry struct {
+	// Name is the list's file name or URL, as the operator gave it.
+	Name string `json:"name"`
+	// Kind is the list's format (ListImport.Kind).
+	Kind string `json:"kind"`
+	// Signature is ListVerified, ListUnsigned (taken on the operator's
+	// explicit word) or ListNotChecked.
+	Signature string `json:"signature"`
+	// SignedBy is the fingerprint of the key that verified the list.
+	SignedBy string `json:"signed_by,omitempty"`
+	Taken    int    `json:"taken"`
+	Skipped  int    `json:"skipped"`
 }
 
 // RevocationEntry is a group of revoked values sharing format, issuer, kid
@@ -99,6 +118,16 @@ type wireBundle struct {
 	Keys        []wireKey        `cbor:"5,keyasint,omitempty"`
 	Revocations []wireRevocation `cbor:"6,keyasint,omitempty"`
 	Policy      cbor.RawMessage  `cbor:"7,keyasint,omitempty"`
+	Sources     []wireSource     `cbor:"8,keyasint,omitempty"`
+}
+
+type wireSource struct {
+	Name      string `cbor:"1,keyasint"`
+	Kind      string `cbor:"2,keyasint"`
+	Signature string `cbor:"3,keyasint"`
+	SignedBy  string `cbor:"4,keyasint,omitempty"`
+	Taken     uint64 `cbor:"5,keyasint"`
+	Skipped   uint64 `cbor:"6,keyasint"`
 }
 
 type wireKey struct {
@@ -191,6 +220,10 @@ func (b *Bundle) Payload() ([]byte, error) {
 		}
 		w.Policy = p
 	}
+	for _, src := range b.Sources {
+		w.Sources = append(w.Sources, wireSource{Name: src.Name, Kind: src.Kind, Signature: src.Signature,
+			SignedBy: src.SignedBy, Taken: uint64(max(src.Taken, 0)), Skipped: uint64(max(src.Skipped, 0))})
+	}
 	for _, k := range b.Keys {
 		wk := wireKey{
 			Format: string(k.Format), Issuer: k.Issuer, Kid: k.Kid, Alg: k.Alg,
@@ -239,6 +272,10 @@ func ParsePayload(data []byte) (*Bundle, error) {
 		if err := policyMode.Unmarshal(w.Policy, &b.Policy); err != nil {
 			return nil, fmt.Errorf("%w: policy: %w", ErrMalformed, err)
 		}
+	}
+	for _, ws := range w.Sources {
+		b.Sources = append(b.Sources, SourceEntry{Name: ws.Name, Kind: ws.Kind, Signature: ws.Signature,
+			SignedBy: ws.SignedBy, Taken: int(min(ws.Taken, 1<<31)), Skipped: int(min(ws.Skipped, 1<<31))})
 	}
 	for _, wk := range w.Keys {
 		k := KeyEntry{

@@ -23,8 +23,14 @@
 //   - Unknown keys in the payload are ignored, so a newer hub can add
 //     informational fields; a change old devices must not ignore bumps
 //     FormatVersion.
-//   - ParseDSCList skips, and does not check, the signature line some
-//     national lists carry before the JSON; check the list's origin first.
+//   - ParseDSCList and ImportDSCList skip, and do not check, the signature
+//     line some national lists carry before the JSON. ImportTrustList checks
+//     it (the German gateway's list, ImportGatewayList) against a pinned key,
+//     and takes an unsigned list only when the operator says so; other kinds
+//     (the WHO DID list) plug in with RegisterTrustListKind.
+//   - One bad entry never voids a list: it is skipped and reported
+//     (ListImport.Skipped). Certificates with a negative serial number, which
+//     crypto/x509 refuses since Go 1.23, are read by ParseDSC without GODEBUG.
 //   - The keys a Store returns are shared between goroutines: never modify
 //     them.
 package trust

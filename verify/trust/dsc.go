@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
@@ -41,7 +40,7 @@ func DCCKid(der []byte) []byte {
 // credential types from its DCC extended key usage OIDs (none: any type).
 // country, if not empty, overrides the certificate's subject country.
 func KeyFromDSC(der []byte, country string) (*verify.Key, error) {
-	cert, err := x509.ParseCertificate(der)
+	cert, err := ParseDSC(der)
 	if err != nil {
 		return nil, fmt.Errorf("trust: parse DSC: %w", err)
 	}
@@ -104,7 +103,7 @@ func ParseCertificates(data []byte) ([][]byte, error) {
 	if len(ders) > 0 {
 		return ders, nil
 	}
-	if _, err := x509.ParseCertificate(data); err == nil {
+	if _, err := ParseDSC(data); err == nil {
 		return [][]byte{data}, nil
 	}
 	return nil, ErrNoKey

@@ -3,11 +3,8 @@ package trust
 import (
 	"bytes"
 	"crypto/x509"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/chot-dev/chot/verify"
@@ -49,71 +46,6 @@ func ImportCertificates(data []byte, country string) ([]KeyEntry, error) {
 			return nil, fmt.Errorf("%w: certificate %d: %w", ErrImport, i, err)
 		}
 		out = append(out, KeyEntry{Format: verify.FormatDCC, Issuer: k.Issuer, Kid: k.Kid, Cert: der})
-	}
-	return out, nil
-}
-
-// dscList is a DCC signer list as national backends publish it (the German
-// trust list, the EU gateway's /trustList/DSC).
-type dscList struct {
-	Certificates []dscListEntry `json:"certificates"`
-}
-
-type dscListEntry struct {
-	Kid             string `json:"kid"`
-	Country         string `json:"country"`
-	RawData         string `json:"rawData"`
-	CertificateType string `json:"certificateType"`
-}
-
-// ParseDSCList reads a DCC signer list {"certificates":[{"kid", "country",
-// "rawData", "certificateType", …}]}, or the bare array as the EU gateway's
-// /trustList answers it. rawData is the base64 DER. The list's
-// kid must equal DCCKid(rawData): a mismatch is an error naming the entry.
-// Entries whose certificateType is set and is not "DSC" are skipped. A
-// signature line before the JSON (as the German list has it) is skipped, not
-// checked: check it, or the transport, before importing.
-func ParseDSCList(data []byte) ([]KeyEntry, error) {
-	data = bytes.TrimSpace(data)
-	if len(data) > 0 && data[0] != '{' && data[0] != '[' {
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			data = bytes.TrimSpace(data[i+1:])
-		}
-	}
-	var l dscList
-	var err error
-	if len(data) > 0 && data[0] == '[' {
-		err = json.Unmarshal(data, &l.Certificates)
-	} else {
-		err = json.Unmarshal(data, &l)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%w: DSC list: %w", ErrImport, err)
-	}
-	var out []KeyEntry
-	for i, c := range l.Certificates {
-		if c.CertificateType != "" && !strings.EqualFold(c.CertificateType, "DSC") {
-			continue
-		}
-		der, err := base64.StdEncoding.DecodeString(c.RawData)
-		if err != nil {
-			return nil, fmt.Errorf("%w: DSC list entry %d (kid %s): rawData: %w", ErrImport, i, c.Kid, err)
-		}
-		k, err := KeyFromDSC(der, c.Country)
-		if err != nil {
-			return nil, fmt.Errorf("%w: DSC list entry %d (kid %s): %w", ErrImport, i, c.Kid, err)
-		}
-		if c.Kid != "" {
-			kid, err := base64.StdEncoding.DecodeString(c.Kid)
-			if err != nil || !bytes.Equal(kid, k.Kid) {
-				return nil, fmt.Errorf("%w: DSC list entry %d: kid %s, but the certificate's is %s", ErrImport, i,
-					c.Kid, base64.StdEncoding.EncodeToString(k.Kid))
-			}
-		}
-		out = append(out, KeyEntry{Format: verify.FormatDCC, Issuer: k.Issuer, Kid: k.Kid, Cert: der})
-	}
-	if len(l.Certificates) > 0 && len(out) == 0 {
-		return nil, fmt.Errorf("%w: DSC list has no DSC entries", ErrImport)
 	}
 	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -66,8 +67,9 @@ func TestParseDSCList(t *testing.T) {
 		{"CSCA entries skipped", dscListJSON(t, withCSCA), 4, ""},
 		{"bare array", func() []byte { b, _ := json.Marshal(good); return b }(), 4, ""},
 		{"signature line first", append([]byte("MEUCIQDsig+line\n"), dscListJSON(t, good)...), 4, ""},
-		{"kid mismatch names the entry", dscListJSON(t, badKid), 0, "entry 1"},
-		{"bad rawData names the entry", dscListJSON(t, badRaw), 0, "entry 2"},
+		{"kid mismatch skips the entry", dscListJSON(t, badKid), 3, ""},
+		{"bad rawData skips the entry", dscListJSON(t, badRaw), 3, ""},
+		{"no usable DSC names the first", dscListJSON(t, badRaw[2:3]), 0, "entry 0"},
 		{"not JSON", []byte("{certificates"), 0, "DSC list"},
 		{"only CSCA", dscListJSON(t, withCSCA[:1]), 0, "no DSC"},
 	}
@@ -87,7 +89,9 @@ func TestParseDSCList(t *testing.T) {
 				t.Fatalf("got %d keys, want %d", len(got), tc.want)
 			}
 			for i, e := range got {
-				if e.Format != verify.FormatDCC || !bytes.Equal(e.Kid, DCCKid(e.Cert)) || e.Issuer != good[i].Country {
+				if e.Format != verify.FormatDCC || !bytes.Equal(e.Kid, DCCKid(e.Cert)) || !strings.HasPrefix(dccCertFiles[slices.IndexFunc(good, func(g listEntry) bool {
+					return g.RawData == base64.StdEncoding.EncodeToString(e.Cert)
+				})], e.Issuer) {
 					t.Errorf("entry %d: %s %x %q", i, e.Format, e.Kid, e.Issuer)
 				}
 			}

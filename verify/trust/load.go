@@ -123,3 +123,59 @@ func ReadRoots(path string) ([]ed25519.PublicKey, error) {
 	}
 	return roots, nil
 }
+
+// Report is what one trust list file gave: its name and the import.
+type Report struct {
+	File string
+	*ListImport
+}
+
+// LoadLists builds a Store from trust list files: DCC signer lists taken as
+// they are (dscLists, the --dsc-list flag: no signature is checked, and the
+// report says so) and published trust lists whose own signature is checked
+// against the pinned keys in keyPEM (trustLists, the --trustlist flag; see
+// ImportTrustList). A bad entry is skipped and reported; a list that fails
+// its signature, or cannot be read, fails the whole load, and nothing is
+// trusted.
+func LoadLists(dscLists, trustLists []string, key []byte, opts TrustListOptions) (*Store, []Report, error) {
+	var keys []*verify.Key
+	var reports []Report
+	take := func(f string, l *ListImport) error {
+		for i := range l.Keys {
+			k, err := l.Keys[i].Key()
+			if err != nil {
+				return fmt.Errorf("%s: key %d: %w", f, i, err)
+			}
+			keys = append(keys, k)
+		}
+		reports = append(reports, Report{File: f, ListImport: l})
+		return nil
+	}
+	for _, f := range dscLists {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		l, err := ImportDSCList(b)
+		if err == nil {
+			err = take(f, l)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	for _, f := range trustLists {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		l, err := ImportTrustList(b, key, opts)
+		if err == nil {
+			err = take(f, l)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	return NewKeyStore(keys, nil), reports, nil
+}

@@ -20,7 +20,34 @@ type Policy struct {
 	Vaccination VaccinationRules `json:"vaccination,omitzero" yaml:"vaccination,omitempty" cbor:"vaccination,omitempty"`
 	Test        TestRules        `json:"test,omitzero" yaml:"test,omitempty" cbor:"test,omitempty"`
 	Recovery    RecoveryRules    `json:"recovery,omitzero" yaml:"recovery,omitempty" cbor:"recovery,omitempty"`
+	// ICVP judges the WHO DVC (International Certificate of Vaccination or
+	// Prophylaxis). It always applies to an icvp credential: its zero value
+	// is the International Health Regulations' yellow-fever rule.
+	ICVP ICVPRules `json:"icvp,omitzero" yaml:"icvp,omitempty" cbor:"icvp,omitempty"`
+	// CheckIn is the identity check-in mode: an unsigned identity document
+	// (Vietnam's CCCD QR) is taken as a check-in, logged by a keyed hash of
+	// its number only, instead of being refused as unsigned. Accept still
+	// applies (list "identity").
+	CheckIn bool `json:"check_in,omitempty" yaml:"check_in,omitempty" cbor:"check_in,omitempty"`
 }
+
+// ICVPRules judge an ICVP. By the International Health Regulations (annex 7)
+// a yellow-fever vaccination is valid from 10 days after the dose for the
+// life of the person: the zero value is that rule.
+type ICVPRules struct {
+	// Diseases lists the accepted targeted diseases (the DVC's tg codes);
+	// empty: yellow fever only (ICD-11 1D47, SNOMED CT 16541001).
+	Diseases []string `json:"diseases,omitempty" yaml:"diseases,omitempty" cbor:"diseases,omitempty"`
+	// MinDaysSinceDose: the dose must be at least this old; 0: the IHR's 10
+	// days; negative: no minimum.
+	MinDaysSinceDose int `json:"min_days_since_dose,omitempty" yaml:"min_days_since_dose,omitempty" cbor:"min_days_since_dose,omitempty"`
+}
+
+// YellowFever lists the codes of yellow fever an ICVP's tg may carry.
+var YellowFever = []string{"1D47", "16541001"}
+
+// ICVPMinDays is the IHR's wait after a yellow-fever dose.
+const ICVPMinDays = 10
 
 // VaccinationRules judge a vaccination.
 type VaccinationRules struct {
@@ -65,6 +92,9 @@ const (
 	RuleTestFuture          = "test.sampled_in_future"
 	RuleRecoveryWindow      = "recovery.validity_window"
 	RuleRecoveryMaxDays     = "recovery.max_days_since_positive"
+	RuleICVPDisease         = "icvp.diseases"
+	RuleICVPMinDays         = "icvp.min_days_since_dose"
+	RuleICVPWindow          = "icvp.validity_window"
 	RuleMissingData         = "data_missing"
 )
 
@@ -86,6 +116,8 @@ func (p *Policy) Check(c *Credential, now time.Time) (rule, detail string) {
 		return p.Test.check(c.Test, now)
 	case TypeRecovery:
 		return p.Recovery.check(c.Recovery, now)
+	case TypeICVP:
+		return p.ICVP.check(c.Disease, c.Vaccination, now)
 	}
 	return "", ""
 }
@@ -156,6 +188,33 @@ func (r *RecoveryRules) check(rc *Recovery, now time.Time) (string, string) {
 		if now.Sub(rc.FirstPositive) > time.Duration(r.MaxDaysSincePositive)*day {
 			return RuleRecoveryMaxDays, fmt.Sprintf("first positive %s, more than %d days ago", rc.FirstPositive.Format(time.DateOnly), r.MaxDaysSincePositive)
 		}
+	}
+	return "", ""
+}
+
+func (r *ICVPRules) check(disease string, v *Vaccination, now time.Time) (string, string) {
+	if v == nil || v.Date.IsZero() {
+		return RuleMissingData, "no vaccination date"
+	}
+	diseases := r.Diseases
+	if len(diseases) == 0 {
+		diseases = YellowFever
+	}
+	if !slices.Contains(diseases, disease) {
+		return RuleICVPDisease, fmt.Sprintf("vaccination against %q, not an accepted disease", disease)
+	}
+	days := r.MinDaysSinceDose
+	if days == 0 {
+		days = ICVPMinDays
+	}
+	if days > 0 && now.Sub(v.Date) < time.Duration(days)*day {
+		return RuleICVPMinDays, fmt.Sprintf("dose on %s, less than %d days ago", v.Date.Format(time.DateOnly), days)
+	}
+	if !v.ValidFrom.IsZero() && now.Before(v.ValidFrom) {
+		return RuleICVPWindow, fmt.Sprintf("valid from %s", v.ValidFrom.Format(time.DateOnly))
+	}
+	if !v.ValidUntil.IsZero() && !now.Before(v.ValidUntil.Add(day)) {
+		return RuleICVPWindow, fmt.Sprintf("valid until %s", v.ValidUntil.Format(time.DateOnly))
 	}
 	return "", ""
 }

@@ -27,6 +27,8 @@ const (
 	ReasonPolicy         Reason = "policy"          // a site rule refused it; Result.Rule names the rule
 	ReasonTrustExpired   Reason = "trust_expired"   // the trust data itself is past expires_at
 	ReasonInternal       Reason = "internal"        // a bug: a panic in a handler was caught
+	ReasonUnsigned       Reason = "unsigned"        // the code carries no signature (an ID card QR) and the site has no check-in mode
+	ReasonObsolete       Reason = "obsolete"        // a withdrawn format (the legacy WHO DDCC CWT without -260)
 )
 
 // Reasons lists every reason code, for documentation and for tests that check
@@ -37,6 +39,7 @@ var Reasons = []Reason{
 	ReasonBadJWS, ReasonBadPayload, ReasonBadSchema, ReasonUnknownKey,
 	ReasonBadSignature, ReasonKeyUsage, ReasonExpired, ReasonNotYetValid,
 	ReasonRevoked, ReasonPolicy, ReasonTrustExpired, ReasonInternal,
+	ReasonUnsigned, ReasonObsolete,
 }
 
 // Class groups reasons the way the checkpoint sounds them: staff hear one

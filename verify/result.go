@@ -13,6 +13,12 @@ const (
 	FormatUnknown Format = ""
 	FormatDCC     Format = "dcc" // EU Digital COVID Certificate, HC1:
 	FormatSHC     Format = "shc" // SMART Health Card, shc:/ or compact JWS
+	// The WHO GDHCN payloads in the HCERT envelope (HC1:), keyed like the DCC.
+	FormatDDCC  Format = "ddcc"  // WHO DDCC: -260 → 3 (VS) or 4 (TR), or the legacy core data set CWT
+	FormatDVC   Format = "dvc"   // WHO DVC, the digital ICVP: -260 → -6
+	FormatVDSNC Format = "vdsnc" // ICAO Visible Digital Seal for non-constrained environments (JSON)
+	FormatDIVOC Format = "divoc" // DIVOC W3C Verifiable Credential in a ZIP (India's CoWIN and others)
+	FormatCCCD  Format = "cccd"  // Vietnam's citizen ID card QR: unsigned
 )
 
 // Decision is accept or reject.
@@ -34,6 +40,11 @@ const (
 	TypeVaccination CredType = "vaccination"
 	TypeTest        CredType = "test"
 	TypeRecovery    CredType = "recovery"
+	// TypeICVP is the International Certificate of Vaccination or
+	// Prophylaxis (the WHO DVC): yellow fever at border checkpoints.
+	TypeICVP CredType = "icvp"
+	// TypeIdentity is an identity document (a CCCD), logged as a check-in.
+	TypeIdentity CredType = "identity"
 )
 
 // Result is the outcome of verifying one credential.
@@ -93,6 +104,9 @@ type Vaccination struct {
 	Date      time.Time
 	Country   string
 	Completes bool // Dose ≥ Doses
+	// ValidFrom and ValidUntil are the vaccination's own validity, when the
+	// credential states it (DVC vls/vle); zero if not.
+	ValidFrom, ValidUntil time.Time
 }
 
 // Test is one test event.
@@ -156,13 +170,13 @@ func (r *Result) Failed() bool {
 }
 
 // KidText is the key id as people and the pass log show it: the JWK
-// thumbprint as it is for SHC, standard base64 of the raw bytes for DCC (as
+// thumbprint as it is for SHC, the verification method for DIVOC, standard base64 of the raw bytes for DCC (as
 // the EU gateway's DSC lists print kids).
 func (r *Result) KidText() string {
 	if len(r.Kid) == 0 {
 		return ""
 	}
-	if r.Format == FormatSHC {
+	if r.Format == FormatSHC || r.Format == FormatDIVOC {
 		return string(r.Kid)
 	}
 	return base64.StdEncoding.EncodeToString(r.Kid)

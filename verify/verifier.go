@@ -64,6 +64,25 @@ func Clean(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// checkIn turns an unsigned identity document into a check-in when the
+// site's policy has that mode: the signature step is skipped instead of
+// failed, and the policy still judges it. Without the mode it stays refused
+// as unsigned.
+func checkIn(res *Result, p *Policy) {
+	if res.Reason != ReasonUnsigned || p == nil || !p.CheckIn || res.Credential == nil ||
+		res.Credential.Type != TypeIdentity {
+		return
+	}
+	for s, o := range res.Steps {
+		if o == Fail && s != StepSignature {
+			return
+		}
+	}
+	res.Reason, res.Detail, res.Decision = "", "", ""
+	res.Mark(StepSignature, Skip)
+	res.Warnings = append(res.Warnings, "unsigned identity document: logged as a check-in, not verified")
+}
+
 // Verify verifies one credential. It never panics: a panic in a handler is
 // reported as ReasonInternal.
 func (v *Verifier) Verify(in Input) (res Result) {
@@ -91,7 +110,12 @@ func (v *Verifier) Verify(in Input) (res Result) {
 		}
 	}()
 	res = h.Verify(texts, trust, in.Now)
-	res.Format = h.Format()
+	if res.Format == FormatUnknown {
+		// A handler of several payloads (HC1: carries the EU DCC and the
+		// WHO's) names the one it found.
+		res.Format = h.Format()
+	}
+	checkIn(&res, in.Policy)
 	if res.Failed() {
 		res.Decision = Reject
 		return res

@@ -9,14 +9,13 @@ import (
 
 	"github.com/chot-dev/chot/scanner"
 	"github.com/chot-dev/chot/verify"
-	"github.com/chot-dev/chot/verify/dcc"
-	"github.com/chot-dev/chot/verify/shc"
+	"github.com/chot-dev/chot/verify/formats"
 	"github.com/chot-dev/chot/verify/trust"
 )
 
 // newVerifier is the verifier every command uses: the same formats, in the
 // same order, as chotd.
-func newVerifier() *verify.Verifier { return verify.New(dcc.New(), shc.New()) }
+func newVerifier() *verify.Verifier { return formats.New() }
 
 // decodeImageFile returns the codes in a picture; none is not an error (the
 // verdict is no_qr).

@@ -19,8 +19,7 @@ import (
 	"github.com/chot-dev/chot/store"
 	"github.com/chot-dev/chot/sync/uplink"
 	"github.com/chot-dev/chot/verify"
-	"github.com/chot-dev/chot/verify/dcc"
-	"github.com/chot-dev/chot/verify/shc"
+	"github.com/chot-dev/chot/verify/formats"
 )
 
 // Check at compile time that the parts fit the interfaces checkpoint declares.
@@ -106,7 +105,7 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger) (_ *daemon, err e
 		Pulse: cfg.Gate.Pulse, DoorWindow: cfg.Gate.DoorWindow, Passback: cfg.Policy.Passback,
 		UntrustedClock: cfg.Policy.UntrustedClock, SubjectKey: subjectKey,
 	}, checkpoint.Deps{
-		Verifier: verify.New(dcc.New(), shc.New()), Trust: d.trust, Log: d.store, Gate: d.board.Relay,
+		Verifier: formats.New(), Trust: d.trust, Log: d.store, Gate: d.board.Relay,
 		Indicator: d.board, Clock: bootClock, Time: d.clock, Logger: log.With("part", "checkpoint"),
 		BootID: hex.EncodeToString(bootID), Policy: d.policy,
 	})

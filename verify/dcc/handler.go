@@ -64,6 +64,11 @@ func (*Handler) Verify(texts []string, trust verify.TrustStore, now time.Time) v
 	}
 	res.Mark(verify.StepCOSE, verify.Pass)
 	res.Kid = kidOf(msg)
+	if kind := payloadKind(msg.Payload); kind != kindEUDCC {
+		// The WHO's payloads in the same envelope: who.go.
+		verifyWHO(&res, kind, msg, trust, now)
+		return res
+	}
 
 	c, err := decodeClaims(msg.Payload)
 	switch {

@@ -29,6 +29,47 @@ type Policy struct {
 	// its number only, instead of being refused as unsigned. Accept still
 	// applies (list "identity").
 	CheckIn bool `json:"check_in,omitempty" yaml:"check_in,omitempty" cbor:"check_in,omitempty"`
+
+	// RuleSets names business rule sets as health authorities publish them
+	// (EU CertLogic rules, carried by the trust bundle) that a credential
+	// must pass too, after the rules above: a country's entry rules, a
+	// venue's 2G/3G.
+	RuleSets []string `json:"rule_sets,omitempty" yaml:"rule_sets,omitempty" cbor:"rule_sets,omitempty"`
+	// Country is the country of arrival the rule sets are evaluated for:
+	// their acceptance rules are this country's (external.countryCode).
+	// Required with RuleSets.
+	Country string `json:"country,omitempty" yaml:"country,omitempty" cbor:"country,omitempty"`
+	// Rules evaluates RuleSets. Whoever loads the rule sets sets it (the
+	// trust store, for its bundle's modes); a mode with RuleSets and no
+	// Rules refuses every credential.
+	Rules RuleChecker `json:"-" yaml:"-" cbor:"-"`
+}
+
+// RuleChecker judges a verified credential against rule sets that verify
+// does not read itself (verify/rules: CertLogic).
+type RuleChecker interface {
+	// CheckRules returns the refusal of the first rule of sets that res
+	// does not pass, evaluated for the country of arrival at now, or nil.
+	// An unknown set, or a rule that cannot be evaluated, refuses.
+	CheckRules(sets []string, country string, res *Result, now time.Time) *Refusal
+}
+
+// Refusal is why a policy refused a credential.
+type Refusal struct {
+	// Rule names the rule: one of the Rule constants, or an EU rule's
+	// Identifier (VR-VN-0001).
+	Rule string
+	// Detail says in a sentence what failed, for people; not stable.
+	Detail string
+	// Description is the rule's own description in the languages its
+	// author gave (EU rules), for the page to show in its language.
+	Description []Text
+}
+
+// Text is a sentence in one language.
+type Text struct {
+	Lang string `json:"lang"` // ISO 639-1, lower case
+	Text string `json:"text"`
 }
 
 // ICVPRules judge an ICVP. By the International Health Regulations (annex 7)
@@ -96,6 +137,7 @@ const (
 	RuleICVPMinDays         = "icvp.min_days_since_dose"
 	RuleICVPWindow          = "icvp.validity_window"
 	RuleMissingData         = "data_missing"
+	RuleSetsNotLoaded       = "rule_sets"
 )
 
 const day = 24 * time.Hour
@@ -217,6 +259,23 @@ func (r *ICVPRules) check(disease string, v *Vaccination, now time.Time) (string
 		return RuleICVPWindow, fmt.Sprintf("valid until %s", v.ValidUntil.Format(time.DateOnly))
 	}
 	return "", ""
+}
+
+// Judge applies the whole policy to a verified result: chot's own rules
+// (Check), then the rule sets. It returns the refusal, or nil.
+func (p *Policy) Judge(res *Result, now time.Time) *Refusal {
+	if res.Credential != nil {
+		if rule, detail := p.Check(res.Credential, now); rule != "" {
+			return &Refusal{Rule: rule, Detail: detail}
+		}
+	}
+	if len(p.RuleSets) == 0 {
+		return nil
+	}
+	if p.Rules == nil {
+		return &Refusal{Rule: RuleSetsNotLoaded, Detail: fmt.Sprintf("rule sets %v of mode %q are not loaded", p.RuleSets, p.Mode)}
+	}
+	return p.Rules.CheckRules(p.RuleSets, p.Country, res, now)
 }
 
 // PolicySet holds the rule sets of a site or a trust bundle, by mode.

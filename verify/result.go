@@ -61,6 +61,9 @@ type Result struct {
 	Detail string
 	// Rule names the policy rule that refused, when Reason is ReasonPolicy.
 	Rule string
+	// RuleDescription is that rule's description in its author's languages
+	// (an EU rule's Description), when it has one.
+	RuleDescription []Text
 	// Steps holds the outcome of every step that was reached.
 	Steps map[Step]Outcome
 	// Kid is the key id the credential names (raw bytes for DCC, the JWK

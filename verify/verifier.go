@@ -122,9 +122,9 @@ func (v *Verifier) Verify(in Input) (res Result) {
 	}
 	if in.Policy == nil || res.Credential == nil {
 		res.Mark(StepPolicy, Skip)
-	} else if rule, detail := in.Policy.Check(res.Credential, in.Now); rule != "" {
-		res.Fail(StepPolicy, ReasonPolicy, detail)
-		res.Rule = rule
+	} else if ref := in.Policy.Judge(&res, in.Now); ref != nil {
+		res.Fail(StepPolicy, ReasonPolicy, ref.Detail)
+		res.Rule, res.RuleDescription = ref.Rule, ref.Description
 		return res
 	} else {
 		res.Mark(StepPolicy, Pass)

@@ -1,0 +1,69 @@
+package rules
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chot-dev/chot/verify"
+	"github.com/chot-dev/chot/verify/dcc"
+	"github.com/chot-dev/chot/verify/trust"
+)
+
+// t0 is the tests' clock: inside the demo rules' validity.
+var t0 = time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
+
+// issuer mints real DCCs with a real DSC, as chot issue dcc does.
+type issuer struct {
+	key   *ecdsa.PrivateKey
+	kid   []byte
+	trust verify.TrustStore
+}
+
+func newIssuer(t testing.TB) *issuer {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := dcc.NewTestDSC(key, "DE", t0.AddDate(-1, 0, 0), t0.AddDate(2, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := trust.KeyFromDSC(der, "DE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &issuer{key: key, kid: trust.DCCKid(der), trust: &verify.KeyList{List: []*verify.Key{k}}}
+}
+
+func (is *issuer) issue(t testing.TB, p dcc.Payload) string {
+	t.Helper()
+	text, err := dcc.Issue(p, dcc.IssueOptions{Issuer: "DE", IssuedAt: t0.AddDate(0, 0, -2), ExpiresAt: t0.AddDate(0, 6, 0), Kid: is.kid, Signer: is.key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
+}
+
+// demoLibrary loads the demo's rule sets from configs/rules.
+func demoLibrary(t testing.TB) *Library {
+	t.Helper()
+	sets := map[string][]*Rule{}
+	for _, name := range []string{"vn-entry", "venue-2g"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "configs", "rules", name+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := ParseRules(b)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		sets[name] = rs
+	}
+	return NewLibrary(sets, nil)
+}

@@ -70,7 +70,12 @@ func TestApplicable(t *testing.T) {
 	nl := mk(func(r *Rule) { r.Country = "NL" })
 	test := mk(func(r *Rule) { r.Identifier = "TR-DE-0001"; r.CertificateType = CertTest })
 	general := mk(func(r *Rule) { r.Identifier = "GR-DE-0001"; r.CertificateType = CertGeneral })
-	inval := mk(func(r *Rule) { r.Identifier = "IR-FR-0001"; r.Type = TypeInvalidation; r.Country = "FR"; r.CertificateType = CertGeneral })
+	inval := mk(func(r *Rule) {
+		r.Identifier = "IR-FR-0001"
+		r.Type = TypeInvalidation
+		r.Country = "FR"
+		r.CertificateType = CertGeneral
+	})
 	lib := NewLibrary(map[string][]*Rule{"s": {base, v2, future, nl, test, general, inval}}, nil)
 
 	ids := func(rs []*Rule) string {

@@ -42,6 +42,7 @@ var commands = map[string]command{
 	"issue":    {"mint a test credential (shc, dcc)", cmdIssue},
 	"decode":   {"print the QR/Aztec codes found in images, with decode times", cmdDecode},
 	"trust":    {"make, sign, inspect and import trust bundles", cmdTrust},
+	"rules":    {"evaluate and check CertLogic business rules (EU format)", cmdRules},
 	"bench":    {"benchmark the QR/Aztec decoder on a generated picture set", cmdBench},
 }
 

@@ -147,7 +147,7 @@ func readPrivateKey(path string) (ed25519.PrivateKey, error) {
 
 func cmdTrustBuild(_ context.Context, e *env, args []string) int {
 	fs := newFlags(e, "trust build")
-	var certs, lists, jwks, revs, trustLists multiFlag
+	var certs, lists, jwks, revs, trustLists, ruleFiles multiFlag
 	version := fs.Uint64("version", 0, "bundle version, higher than every earlier one (required)")
 	valid := fs.Duration("valid", 30*24*time.Hour, "expires_at = now + this")
 	stale := fs.Duration("stale", 7*24*time.Hour, "stale_after = now + this (at most --valid)")
@@ -160,6 +160,7 @@ func cmdTrustBuild(_ context.Context, e *env, args []string) int {
 	fs.Var(&trustLists, "trustlist", "a published trust list whose own signature must check with --trustlist-key (the German gateway's signed DSC list, …); repeatable")
 	listKey := fs.String("trustlist-key", "", "the pinned key the --trustlist lists must be signed with (PEM public key, or what the list's kind takes)")
 	allowUnsigned := fs.Bool("trustlist-unsigned", false, "take a --trustlist that has no signature (marked unsigned in the bundle)")
+	fs.Var(&ruleFiles, "rules", "EU business rules (CertLogic) for policy modes' rule_sets: NAME=FILE, a rule or an array of rules; repeatable")
 	fs.Var(&revs, "revocations", "a revocation list (EU DCC batch JSON, or text with a '# kind:' header); repeatable")
 	now := atFlag(fs, e)
 	if c := parseFlags(fs, args); c >= 0 {
@@ -190,6 +191,9 @@ func cmdTrustBuild(_ context.Context, e *env, args []string) int {
 		if b.Policy, err = readPolicySet(*policyPath); err != nil {
 			return fail(e, "trust build: %v", err)
 		}
+	}
+	if b.RuleSets, err = readRuleSets(ruleFiles); err != nil {
+		return fail(e, "trust build: %v", err)
 	}
 	var data []byte
 	if *keyPath != "" {

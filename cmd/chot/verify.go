@@ -143,6 +143,7 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 		if pol, err = loadPolicy(policyFile, mode); err != nil {
 			return fail(e, "verify: %v", err)
 		}
+		bindBundleRules(pol, store)
 	}
 	v := newVerifier()
 	code := exitOK

@@ -41,6 +41,10 @@ type Bundle struct {
 	// Sources records the trust lists the keys came from: how many each
 	// gave and skipped, and whether its signature was checked. Informational.
 	Sources []SourceEntry
+	// RuleSets are business rule sets in the EU format (CertLogic), by
+	// name, that policy modes name in RuleSets. Each rule is checked when
+	// the bundle is built and when it is opened.
+	RuleSets []RuleSet
 
 	// SignedBy is the id (RootID) of the root key named in the COSE
 	// header: set by Open (checked) and Inspect (not checked). It is not
@@ -119,6 +123,7 @@ type wireBundle struct {
 	Revocations []wireRevocation `cbor:"6,keyasint,omitempty"`
 	Policy      cbor.RawMessage  `cbor:"7,keyasint,omitempty"`
 	Sources     []wireSource     `cbor:"8,keyasint,omitempty"`
+	RuleSets    []wireRuleSet    `cbor:"9,keyasint,omitempty"`
 }
 
 type wireSource struct {
@@ -224,6 +229,7 @@ func (b *Bundle) Payload() ([]byte, error) {
 		w.Sources = append(w.Sources, wireSource{Name: src.Name, Kind: src.Kind, Signature: src.Signature,
 			SignedBy: src.SignedBy, Taken: uint64(max(src.Taken, 0)), Skipped: uint64(max(src.Skipped, 0))})
 	}
+	w.RuleSets = wireRuleSets(b.RuleSets)
 	for _, k := range b.Keys {
 		wk := wireKey{
 			Format: string(k.Format), Issuer: k.Issuer, Kid: k.Kid, Alg: k.Alg,
@@ -277,6 +283,7 @@ func ParsePayload(data []byte) (*Bundle, error) {
 		b.Sources = append(b.Sources, SourceEntry{Name: ws.Name, Kind: ws.Kind, Signature: ws.Signature,
 			SignedBy: ws.SignedBy, Taken: int(min(ws.Taken, 1<<31)), Skipped: int(min(ws.Skipped, 1<<31))})
 	}
+	b.RuleSets = fromWireRuleSets(w.RuleSets)
 	for _, wk := range w.Keys {
 		k := KeyEntry{
 			Format: verify.Format(wk.Format), Issuer: wk.Issuer, Kid: wk.Kid, Alg: wk.Alg,
@@ -327,6 +334,7 @@ func (b *Bundle) check() error {
 			errs = append(errs, fmt.Errorf("policy mode %q is empty", name))
 		}
 	}
+	errs = append(errs, b.checkRuleSets()...)
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %w", ErrMalformed, errors.Join(errs...))
 	}

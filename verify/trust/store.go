@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/verify"
+	"github.com/chot-dev/chot/verify/rules"
 )
 
 // Store is a verify.TrustStore over indexed keys and revocations. It is
@@ -21,6 +22,7 @@ type Store struct {
 	version                         uint64
 	issuedAt, staleAfter, expiresAt time.Time
 	policy                          *verify.PolicySet
+	rules                           *rules.Library
 }
 
 type keyIndex struct {
@@ -87,7 +89,12 @@ func NewStore(b *Bundle) (*Store, error) {
 			s.addRev(string(v), r)
 		}
 	}
-	s.version, s.policy = b.Version, b.Policy
+	sets, err := parseRuleSets(b.RuleSets)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	s.rules = rules.NewLibrary(sets, nil)
+	s.version, s.policy = b.Version, bindRules(b.Policy, s.rules)
 	s.issuedAt, s.staleAfter, s.expiresAt = b.IssuedAt, b.StaleAfter, b.ExpiresAt
 	return s, nil
 }
@@ -156,7 +163,7 @@ func Merge(stores ...*Store) *Store {
 			}
 		}
 		if out.version == 0 && s.version != 0 {
-			out.version, out.policy = s.version, s.policy
+			out.version, out.policy, out.rules = s.version, s.policy, s.rules
 			out.issuedAt, out.staleAfter, out.expiresAt = s.issuedAt, s.staleAfter, s.expiresAt
 		}
 	}
@@ -224,6 +231,10 @@ func (s *Store) Stale(now time.Time) bool {
 
 // Policy is the bundle's policy set, or nil. Shared: do not modify.
 func (s *Store) Policy() *verify.PolicySet { return s.policy }
+
+// Rules is the bundle's rule sets, or nil. Its modes' policies are bound
+// to it already.
+func (s *Store) Rules() *rules.Library { return s.rules }
 
 // KeyCount is the number of keys.
 func (s *Store) KeyCount() int { return s.nKeys }

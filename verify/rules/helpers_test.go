@@ -11,7 +11,6 @@ import (
 
 	"github.com/chot-dev/chot/verify"
 	"github.com/chot-dev/chot/verify/dcc"
-	"github.com/chot-dev/chot/verify/trust"
 )
 
 // t0 is the tests' clock: inside the demo rules' validity.
@@ -30,15 +29,10 @@ func newIssuer(t testing.TB) *issuer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	der, err := dcc.NewTestDSC(key, "DE", t0.AddDate(-1, 0, 0), t0.AddDate(2, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := trust.KeyFromDSC(der, "DE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &issuer{key: key, kid: trust.DCCKid(der), trust: &verify.KeyList{List: []*verify.Key{k}}}
+	// A bare key (verify/trust imports this package: no DSC parsing here).
+	kid := []byte("rulestst")
+	k := &verify.Key{Format: verify.FormatDCC, Issuer: "DE", Kid: kid, Algorithm: "ES256", Public: key.Public()}
+	return &issuer{key: key, kid: kid, trust: &verify.KeyList{List: []*verify.Key{k}}}
 }
 
 func (is *issuer) issue(t testing.TB, p dcc.Payload) string {

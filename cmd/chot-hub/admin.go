@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/chot-dev/chot/sync/hub"
@@ -53,8 +56,12 @@ func cmdDeviceAdd(ctx context.Context, e *env, args []string) int {
 func cmdTokenCreate(ctx context.Context, e *env, args []string) int {
 	fs, cfgPath := newFlags(e, "token create")
 	ttl := fs.Duration("ttl", 0, "how long the token is valid (default: the config's token_ttl)")
+	device := fs.String("device", "", "re-enroll this device: the token binds its id to a new key and lifts a revocation")
 	if c := parseFlags(fs, args); c >= 0 {
 		return c
+	}
+	if *device != "" && !wire.ValidDevice(*device) {
+		return fail(e, exitUsage, "token create: --device %q: not a device id", *device)
 	}
 	cfg, st, c := openStorage(ctx, e, *cfgPath)
 	if c >= 0 {
@@ -69,7 +76,12 @@ func cmdTokenCreate(ctx context.Context, e *env, args []string) int {
 		return fail(e, exitFail, "%v", err)
 	}
 	expires := e.now().Add(*ttl)
-	if err := st.AddToken(ctx, hash, expires); err != nil {
+	if *device != "" {
+		err = st.AddTokenFor(ctx, hash, expires, *device)
+	} else {
+		err = st.AddToken(ctx, hash, expires)
+	}
+	if err != nil {
 		return fail(e, exitFail, "token create: %v", err)
 	}
 	fmt.Fprintln(e.stdout, tok)
@@ -121,5 +133,68 @@ func cmdBundlePublish(ctx context.Context, e *env, args []string) int {
 		return fail(e, exitFail, "bundle publish: %v", err)
 	}
 	fmt.Fprintf(e.stdout, "published %s as version %d, etag %s\n", fs.Arg(0), v, etag)
+	return exitOK
+}
+
+func cmdDeviceList(ctx context.Context, e *env, args []string) int {
+	fs, cfgPath := newFlags(e, "device list")
+	asJSON := fs.Bool("json", false, "print JSON (as GET /v1/devices)")
+	if c := parseFlags(fs, args); c >= 0 {
+		return c
+	}
+	cfg, st, c := openStorage(ctx, e, *cfgPath)
+	if c >= 0 {
+		return c
+	}
+	defer st.Close()
+	ds, err := st.Devices(ctx)
+	if err != nil {
+		return fail(e, exitFail, "device list: %v", err)
+	}
+	now := e.now()
+	fleet := make([]hub.FleetDevice, len(ds))
+	for i, d := range ds {
+		fleet[i] = hub.Judge(d, now, cfg.rules())
+	}
+	hub.SortFleet(fleet)
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(map[string]any{"devices": fleet, "server_time": now.UTC()})
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSITE\tSTATE\tLAST SEEN\tBUNDLE\tBACKLOG\tPROBLEMS")
+	for _, f := range fleet {
+		seen, bundle, backlog := "never", "-", "-"
+		if !f.LastSeen.IsZero() {
+			seen = now.Sub(f.LastSeen).Round(time.Second).String() + " ago"
+		}
+		if f.Health != nil {
+			bundle, backlog = fmt.Sprint(f.Health.Bundle), fmt.Sprint(f.Health.Backlog)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.ID, f.Site, f.State, seen, bundle, backlog, strings.Join(f.Problems, ","))
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func cmdDeviceRevoke(ctx context.Context, e *env, args []string) int {
+	fs, cfgPath := newFlags(e, "device revoke")
+	if c := parseFlags(fs, args); c >= 0 {
+		return c
+	}
+	if fs.NArg() != 1 || !wire.ValidDevice(fs.Arg(0)) {
+		return fail(e, exitUsage, "device revoke: want one device id")
+	}
+	_, st, c := openStorage(ctx, e, *cfgPath)
+	if c >= 0 {
+		return c
+	}
+	defer st.Close()
+	if err := st.RevokeDevice(ctx, fs.Arg(0), e.now()); err != nil {
+		return fail(e, exitFail, "device revoke: %v", err)
+	}
+	fmt.Fprintf(e.stdout, "device %s revoked: every hub instance refuses it from now on\n", fs.Arg(0))
 	return exitOK
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/chot-dev/chot/sync/hub"
 )
 
 // configVersion is the only config version this binary reads.
@@ -43,7 +45,19 @@ type config struct {
 	TokenTTL time.Duration `yaml:"token_ttl"`
 	// LogLevel: debug, info, warn, error.
 	LogLevel string `yaml:"log_level"`
+	// OfflineAfter: a device without a health report for this long is
+	// offline (0: 10 minutes).
+	OfflineAfter time.Duration `yaml:"offline_after"`
+	// HealthKeep is how long health reports are kept (0: 7 days).
+	HealthKeep time.Duration `yaml:"health_keep"`
+	// Retention deletes passes older than this (by pass time), checked
+	// every RetentionEvery (0: an hour); 0 keeps them forever.
+	Retention      time.Duration `yaml:"retention"`
+	RetentionEvery time.Duration `yaml:"retention_every"`
 }
+
+// rules are the fleet health rules of the config.
+func (c *config) rules() hub.Rules { return hub.Rules{OfflineAfter: c.OfflineAfter} }
 
 // loadConfig reads path, rejecting unknown fields, and reports every problem
 // at once.
@@ -78,8 +92,11 @@ func parseConfig(data []byte) (*config, error) {
 	if c.BundleDir == "" {
 		errs = append(errs, errors.New("bundle_dir: missing"))
 	}
-	if c.MaxBatch < 0 || c.MaxInFlight < 0 || c.TokenTTL < 0 {
-		errs = append(errs, errors.New("max_batch, max_in_flight, token_ttl: must not be negative"))
+	if c.MaxBatch < 0 || c.MaxInFlight < 0 || c.TokenTTL < 0 || c.OfflineAfter < 0 || c.HealthKeep < 0 || c.Retention < 0 || c.RetentionEvery < 0 {
+		errs = append(errs, errors.New("max_batch, max_in_flight, token_ttl, offline_after, health_keep, retention, retention_every: must not be negative"))
+	}
+	if c.RetentionEvery == 0 {
+		c.RetentionEvery = time.Hour
 	}
 	if c.TokenTTL == 0 {
 		c.TokenTTL = 24 * time.Hour

@@ -36,6 +36,8 @@ type command struct {
 var commands = map[string]command{
 	"serve":          {"run the hub", cmdServe},
 	"device add":     {"enroll a device by hand (id and public key)", cmdDeviceAdd},
+	"device list":    {"list the fleet, devices needing action first", cmdDeviceList},
+	"device revoke":  {"revoke a device: every hub instance refuses it at once", cmdDeviceRevoke},
 	"token create":   {"create a one-time enrollment token", cmdTokenCreate},
 	"bundle publish": {"publish a signed trust bundle file", cmdBundlePublish},
 }

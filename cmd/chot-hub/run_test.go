@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chot-dev/chot/record"
 	"github.com/chot-dev/chot/sync/wire"
 	"github.com/chot-dev/chot/verify/trust"
 )
@@ -153,4 +154,65 @@ func TestBundlePublishChecked(t *testing.T) {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d, %q", s.name, r.code, r.stdout, r.stderr, s.code, s.out)
 		}
 	}
+}
+
+// TestDeviceListRevoke: device list shows the fleet, device revoke refuses
+// the device's next batch on a running hub, and a re-enrollment token binds
+// a new key.
+func TestDeviceListRevoke(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "hub.yaml")
+	os.WriteFile(cfgPath, fmt.Appendf(nil, "version: 1\nlisten: 127.0.0.1:0\nstorage: %s\nbundle_dir: %s\n",
+		filepath.Join(dir, "hub.db"), filepath.Join(dir, "bundles")), 0o600)
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	ctx := context.Background()
+	if r := runCLI(ctx, nil, "device", "add", "--config", cfgPath, "--id", "k1", "--pubkey", wire.EncodePublicKey(pub)); r.code != exitOK {
+		t.Fatalf("device add: %+v", r)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	addr := make(chan string, 1)
+	done := make(chan result, 1)
+	go func() { done <- runCLI(sctx, func(a string) { addr <- a }, "serve", "--config", cfgPath) }()
+	base := "http://" + <-addr
+	push := func(first uint64) int {
+		body, _ := wire.EncodeBatch(wire.Batch{Device: "k1", Epoch: "ab", FirstSeq: first, LastSeq: first,
+			Passes: []record.Pass{{Seq: first, Epoch: "ab", At: 1, Decision: "accept", Reason: "ok", Gate: "opened"}}})
+		req, _ := http.NewRequest(http.MethodPost, base+wire.PathPasses, bytes.NewReader(body))
+		req.Header.Set("Content-Encoding", "gzip")
+		req.Header.Set(wire.HeaderDevice, "k1")
+		req.Header.Set(wire.HeaderSignature, wire.Sign(key, body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := push(1); code != http.StatusOK {
+		t.Fatalf("push: %d", code)
+	}
+	r := runCLI(ctx, nil, "device", "list", "--config", cfgPath)
+	if r.code != exitOK || !strings.Contains(r.stdout, "k1") || !strings.Contains(r.stdout, "never_seen") {
+		t.Errorf("device list: %+v", r)
+	}
+	if r := runCLI(ctx, nil, "device", "revoke", "--config", cfgPath, "k9"); r.code != exitFail {
+		t.Errorf("revoke unknown: %+v", r)
+	}
+	if r := runCLI(ctx, nil, "device", "revoke", "--config", cfgPath, "k1"); r.code != exitOK {
+		t.Fatalf("revoke: %+v", r)
+	}
+	if code := push(2); code != http.StatusUnauthorized {
+		t.Errorf("push after revoke: %d, want 401", code)
+	}
+	r = runCLI(ctx, nil, "device", "list", "--config", cfgPath, "--json")
+	var fleet struct{ Devices []map[string]any }
+	if err := json.Unmarshal([]byte(r.stdout), &fleet); err != nil || len(fleet.Devices) != 1 || fleet.Devices[0]["state"] != "revoked" {
+		t.Errorf("device list --json: %s %v", r.stdout, err)
+	}
+	if r := runCLI(ctx, nil, "token", "create", "--config", cfgPath, "--device", "k1"); r.code != exitOK || len(strings.TrimSpace(r.stdout)) < 20 {
+		t.Errorf("re-enrollment token: %+v", r)
+	}
+	cancel()
+	<-done
 }

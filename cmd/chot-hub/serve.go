@@ -41,6 +41,8 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		MaxInFlight:   cfg.MaxInFlight,
 		Now:           e.now,
 		Logger:        log,
+		HealthKeep:    cfg.HealthKeep,
+		Rules:         cfg.rules(),
 	})
 	if err != nil {
 		return fail(e, exitUsage, "%v", err)
@@ -56,6 +58,11 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		WriteTimeout:      5 * time.Minute, // exports stream
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if cfg.Retention > 0 {
+		rctx, stopRetention := context.WithCancel(ctx)
+		defer stopRetention()
+		go hub.RunRetention(rctx, st, cfg.Retention, cfg.RetentionEvery, e.now, log)
 	}
 	errc := make(chan error, 1)
 	go func() {

@@ -15,6 +15,7 @@ func (d *daemon) buildUplink(ctx context.Context) error {
 		Poll: d.cfg.Hub.Interval, Install: d.install,
 		OnServerTime: func(t time.Time, rtt time.Duration) { d.clock.ObserveServerTime(t, rtt) },
 		Logger:       d.log.With("part", "uplink"),
+		Health:       d.healthReport,
 	})
 	if err != nil {
 		return err

@@ -19,6 +19,11 @@
 //	GET  /v1/bundle  newest bundle with ETag; If-None-Match → 304; 404 none
 //	GET  /v1/passes  operator export (Bearer token): ?device= &since= &until=
 //	                 (RFC 3339, on the pass time) &limit= &format=jsonl|csv
+//	POST /v1/health  signed wire.Health → 200 Ack (server_time); 401 unknown,
+//	                 revoked or bad signature; 403 names another device
+//	POST /v1/rotate  wire.Rotate signed by the current key and the new one
+//	                 → 200; 409 signed by a key no longer current
+//	GET  /v1/devices operator fleet view (FleetDevice, needing action first)
 //	GET  /metrics    Prometheus
 //	GET  /healthz    storage reachable
 //
@@ -30,6 +35,15 @@
 //
 // The signature is checked over the compressed body before anything is
 // decompressed; decompression is capped (wire.MaxDecodedBytes). A device id
-// is bound to one key: re-enrolling with another key is refused. Tokens are
-// stored hashed; the operator token is compared in constant time.
+// is bound to one key: re-enrolling with another key is refused unless the
+// token was made for that device (chot-hub token create --device), which
+// binds the new key and lifts a revocation. Tokens are stored hashed; the
+// operator token is compared in constant time.
+//
+// No hub process keeps state of its own: device keys and revocations are
+// read from the database for every request (a revocation is also checked
+// inside the insert's transaction), so any number of instances can share
+// one PostgreSQL database and a revocation holds on all of them at once.
+// Pass statistics are kept per hour, device, decision and reason at ingest
+// and survive retention.
 package hub

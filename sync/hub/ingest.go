@@ -45,19 +45,15 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) (status int, code,
 	if enc := r.Header.Get("Content-Encoding"); enc != wire.ContentEncoding {
 		return http.StatusUnsupportedMediaType, wire.CodeBadRequest, "Content-Encoding must be gzip"
 	}
-	dev, err := s.device(r.Context(), id)
-	if errors.Is(err, ErrUnknownDevice) {
-		return http.StatusUnauthorized, wire.CodeUnknownDevice, "device not enrolled"
-	}
-	if err != nil {
-		s.log.Error("hub: device lookup", "device", id, "err", err)
-		return http.StatusServiceUnavailable, wire.CodeUnavailable, "storage unavailable"
+	dev, status, code, msg := s.signer(r, id)
+	if status != 0 {
+		return status, code, msg
 	}
 	var buf bytes.Buffer
 	if r.ContentLength > 0 && r.ContentLength <= wire.MaxBodyBytes {
 		buf.Grow(int(r.ContentLength) + bytes.MinRead)
 	}
-	_, err = buf.ReadFrom(http.MaxBytesReader(w, r.Body, wire.MaxBodyBytes))
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, wire.MaxBodyBytes))
 	body := buf.Bytes()
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -95,7 +91,8 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) (status int, code,
 			return http.StatusBadRequest, wire.CodeBadBatch, err.Error()
 		}
 		d := sha256.Sum256(j)
-		rows[i] = Row{Device: b.Device, Epoch: b.Epoch, Seq: p.Seq, At: p.At, Received: now, Digest: d[:], Body: j}
+		rows[i] = Row{Device: b.Device, Epoch: b.Epoch, Seq: p.Seq, At: p.At, Received: now, Digest: d[:], Body: j,
+			Decision: p.Decision, Reason: p.Reason}
 	}
 	res, err := s.cfg.Storage.Insert(r.Context(), rows)
 	switch {
@@ -104,6 +101,9 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) (status int, code,
 		s.m.rejects.WithLabelValues(wire.CodeGap).Inc()
 		writeJSON(w, http.StatusConflict, wire.Conflict{Error: "gap: resume after acked_through", AckedThrough: res.AckedThrough, ServerTime: s.cfg.Now().UTC()})
 		return 0, "", ""
+	case errors.Is(err, ErrRevoked):
+		s.log.Warn("hub: batch of a revoked device", "device", id)
+		return http.StatusUnauthorized, wire.CodeRevoked, "device revoked"
 	case errors.Is(err, ErrReplay):
 		s.log.Warn("hub: replayed seq with different content", "device", id, "epoch", b.Epoch, "first_seq", b.FirstSeq, "err", err)
 		return http.StatusUnprocessableEntity, wire.CodeReplay, err.Error()
@@ -118,4 +118,20 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) (status int, code,
 	s.m.duplicates.Add(float64(res.Duplicates))
 	writeJSON(w, http.StatusOK, wire.Ack{AckedThrough: res.AckedThrough, ServerTime: s.cfg.Now().UTC()})
 	return 0, "", ""
+}
+
+// signer looks up the device that signs r; a non-zero status refuses it.
+func (s *Server) signer(r *http.Request, id string) (dev Device, status int, code, msg string) {
+	dev, err := s.device(r.Context(), id)
+	switch {
+	case errors.Is(err, ErrUnknownDevice):
+		return dev, http.StatusUnauthorized, wire.CodeUnknownDevice, "device not enrolled"
+	case errors.Is(err, ErrRevoked):
+		s.log.Warn("hub: revoked device refused", "device", id)
+		return dev, http.StatusUnauthorized, wire.CodeRevoked, "device revoked"
+	case err != nil:
+		s.log.Error("hub: device lookup", "device", id, "err", err)
+		return dev, http.StatusServiceUnavailable, wire.CodeUnavailable, "storage unavailable"
+	}
+	return dev, 0, "", ""
 }

@@ -10,6 +10,7 @@ type metrics struct {
 	rejects    *prometheus.CounterVec
 	enrolled   prometheus.Counter
 	ingest     prometheus.Histogram
+	health     prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -39,7 +40,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help:    "Time to check and store one batch.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
 		}),
+		health: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chot_hub_health_reports_total",
+			Help: "Device health reports stored.",
+		}),
 	}
-	reg.MustRegister(m.batches, m.inserted, m.duplicates, m.rejects, m.enrolled, m.ingest)
+	reg.MustRegister(m.batches, m.inserted, m.duplicates, m.rejects, m.enrolled, m.ingest, m.health)
 	return m
 }

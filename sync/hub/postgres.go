@@ -41,15 +41,45 @@ CREATE TABLE IF NOT EXISTS passes (
 	received_ms bigint NOT NULL,
 	digest bytea NOT NULL,
 	body text NOT NULL,
-	PRIMARY KEY (device, epoch, seq)
-);
+	PRIMARY KEY (device, epoch, seq, at_ms)
+) PARTITION BY RANGE (at_ms);
 CREATE INDEX IF NOT EXISTS passes_at ON passes (at_ms);
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS revoked_ms bigint NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS key_changed_ms bigint NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS site text NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS last_seen_ms bigint NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS health text NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS health_at_ms bigint NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS prev_backlog bigint NOT NULL DEFAULT 0;
+ALTER TABLE tokens ADD COLUMN IF NOT EXISTS for_device text NOT NULL DEFAULT '';
+CREATE TABLE IF NOT EXISTS health (
+	device text NOT NULL,
+	received_ms bigint NOT NULL,
+	body text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS health_device ON health (device, received_ms);
+CREATE TABLE IF NOT EXISTS pass_hourly (
+	hour_ms bigint NOT NULL,
+	device text NOT NULL,
+	decision text NOT NULL,
+	reason text NOT NULL,
+	n bigint NOT NULL,
+	PRIMARY KEY (hour_ms, device, decision, reason)
+);
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
 `
 
 // Postgres is the scale-out storage. Batches insert as arrays through
 // unnest with ON CONFLICT DO NOTHING; the (device, epoch) watermark row is
 // locked for the transaction, so concurrent batches of one device serialise
-// and different devices do not.
+// and different devices do not. The device row is read FOR SHARE in the
+// same transaction, so a revocation committed on any hub instance refuses
+// the next batch.
+//
+// A new database partitions passes by day of pass time (a DEFAULT partition
+// takes times outside the partitions made so far); retention drops whole
+// partitions. A database made before partitioning keeps its plain table and
+// gets batched deletes.
 type Postgres struct {
 	pool *pgxpool.Pool
 }
@@ -90,6 +120,9 @@ func pgSchema(ctx context.Context, pool *pgxpool.Pool) error {
 		return err
 	}
 	_, err = conn.Exec(ctx, postgresSchema)
+	if err == nil {
+		err = pgPartitionsAt(ctx, conn.Conn(), time.Now(), time.Time{})
+	}
 	if _, uerr := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(726354)`); err == nil {
 		err = uerr
 	}
@@ -117,13 +150,19 @@ func (p *Postgres) Insert(ctx context.Context, rows []Row) (res InsertResult, er
 		}
 	}()
 	dev, epoch := rows[0].Device, rows[0].Epoch
-	var acked int64
-	// Creates the row if missing and locks it either way.
-	err = tx.QueryRow(ctx, `INSERT INTO watermarks (device, epoch, acked_through) VALUES ($1, $2, 0)
+	var acked, revoked int64
+	// Creates the watermark row if missing and locks it either way; reads
+	// the device's revocation under a share lock (a concurrent revoke
+	// waits for this batch, or this batch sees it).
+	err = tx.QueryRow(ctx, `WITH dev AS (SELECT revoked_ms FROM devices WHERE id = $1 FOR SHARE)
+		INSERT INTO watermarks (device, epoch, acked_through) VALUES ($1, $2, 0)
 		ON CONFLICT (device, epoch) DO UPDATE SET acked_through = watermarks.acked_through
-		RETURNING acked_through`, dev, epoch).Scan(&acked)
+		RETURNING acked_through, coalesce((SELECT revoked_ms FROM dev), 0)`, dev, epoch).Scan(&acked, &revoked)
 	if err != nil {
 		return res, fmt.Errorf("hub: postgres: watermark: %w", err)
+	}
+	if revoked != 0 {
+		return res, fmt.Errorf("%w: %s", ErrRevoked, dev)
 	}
 	res.AckedThrough = uint64(acked)
 	first := rows[0].Seq
@@ -135,14 +174,12 @@ func (p *Postgres) Insert(ctx context.Context, rows []Row) (res InsertResult, er
 		if err != nil {
 			return res, fmt.Errorf("hub: postgres: overlap: %w", err)
 		}
-		n := 0
 		var seq int64
 		var dg []byte
 		_, err = pgx.ForEachRow(stored, []any{&seq, &dg}, func() error {
 			if !bytes.Equal(dg, rows[uint64(seq)-first].Digest) {
 				return fmt.Errorf("%w: seq %d", ErrReplay, seq)
 			}
-			n++
 			return nil
 		})
 		if err != nil {
@@ -151,10 +188,9 @@ func (p *Postgres) Insert(ctx context.Context, rows []Row) (res InsertResult, er
 			}
 			return res, fmt.Errorf("hub: postgres: overlap: %w", err)
 		}
-		if uint64(n) != end-first+1 {
-			return res, fmt.Errorf("hub: postgres: watermark %d but only %d of seqs %d..%d stored", acked, n, first, end)
-		}
-		res.Duplicates = n
+		// Fewer than the overlap: retention deleted the rest; they were
+		// stored once all the same.
+		res.Duplicates = int(end - first + 1)
 	}
 	fresh := rows[res.Duplicates:]
 	if len(fresh) > 0 {
@@ -165,17 +201,31 @@ func (p *Postgres) Insert(ctx context.Context, rows []Row) (res InsertResult, er
 		for i, r := range fresh {
 			seqs[i], ats[i], digests[i], bodies[i] = int64(r.Seq), r.At, r.Digest, string(r.Body)
 		}
-		// One round trip: insert the new passes and move the watermark.
+		cells := hourly(fresh)
+		hours, counts := make([]int64, 0, len(cells)), make([]int64, 0, len(cells))
+		decisions, reasons := make([]string, 0, len(cells)), make([]string, 0, len(cells))
+		for k, n := range cells {
+			hours, decisions, reasons, counts = append(hours, k.hour), append(decisions, k.decision), append(reasons, k.reason), append(counts, n)
+		}
+		// One round trip: insert the new passes, count them in the
+		// statistics and move the watermark.
 		var inserted int64
 		err := tx.QueryRow(ctx, `WITH ins AS (
 				INSERT INTO passes (device, epoch, seq, at_ms, received_ms, digest, body)
 				SELECT $1, $2, t.seq, t.at_ms, $3, t.digest, t.body
 				FROM unnest($4::bigint[], $5::bigint[], $6::bytea[], $7::text[]) AS t(seq, at_ms, digest, body)
 				ON CONFLICT DO NOTHING
+				RETURNING 1),
+			st AS (
+				INSERT INTO pass_hourly (hour_ms, device, decision, reason, n)
+				SELECT c.hour_ms, $1, c.decision, c.reason, c.n
+				FROM unnest($9::bigint[], $10::text[], $11::text[], $12::bigint[]) AS c(hour_ms, decision, reason, n)
+				ON CONFLICT (hour_ms, device, decision, reason) DO UPDATE SET n = pass_hourly.n + excluded.n
 				RETURNING 1)
 			UPDATE watermarks SET acked_through = $8 WHERE device = $1 AND epoch = $2
 			RETURNING (SELECT count(*) FROM ins)`,
-			dev, epoch, fresh[0].Received.UnixMilli(), seqs, ats, digests, bodies, int64(rows[len(rows)-1].Seq)).Scan(&inserted)
+			dev, epoch, fresh[0].Received.UnixMilli(), seqs, ats, digests, bodies, int64(rows[len(rows)-1].Seq),
+			hours, decisions, reasons, counts).Scan(&inserted)
 		if err != nil {
 			return res, fmt.Errorf("hub: postgres: insert: %w", err)
 		}
@@ -225,16 +275,14 @@ func pgAddDevice(ctx context.Context, tx pgx.Tx, d Device) error {
 
 // Device implements Storage.
 func (p *Postgres) Device(ctx context.Context, id string) (Device, error) {
-	var key []byte
-	var created int64
-	err := p.pool.QueryRow(ctx, `SELECT pubkey, created_ms FROM devices WHERE id = $1`, id).Scan(&key, &created)
+	d, err := scanDevice(p.pool.QueryRow(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Device{}, fmt.Errorf("%w: %s", ErrUnknownDevice, id)
 	}
 	if err != nil {
 		return Device{}, fmt.Errorf("hub: postgres: device: %w", err)
 	}
-	return Device{ID: id, PubKey: key, Created: time.UnixMilli(created).UTC()}, nil
+	return d, nil
 }
 
 // AddToken implements Storage.
@@ -248,15 +296,26 @@ func (p *Postgres) AddToken(ctx context.Context, hash []byte, expires time.Time)
 // Enroll implements Storage.
 func (p *Postgres) Enroll(ctx context.Context, tokenHash []byte, d Device, now time.Time) error {
 	return pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE tokens SET used_ms = $1, device = $2 WHERE hash = $3 AND used_ms IS NULL AND expires_ms > $1`,
-			now.UnixMilli(), d.ID, tokenHash)
+		var forDevice string
+		err := tx.QueryRow(ctx, `UPDATE tokens SET used_ms = $1, device = $2 WHERE hash = $3 AND used_ms IS NULL AND expires_ms > $1
+			AND (for_device = '' OR for_device = $2) RETURNING for_device`,
+			now.UnixMilli(), d.ID, tokenHash).Scan(&forDevice)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrBadToken
+		}
 		if err != nil {
 			return fmt.Errorf("hub: postgres: token: %w", err)
 		}
-		if tag.RowsAffected() != 1 {
-			return ErrBadToken
+		if forDevice == "" {
+			return pgAddDevice(ctx, tx, d)
 		}
-		return pgAddDevice(ctx, tx, d)
+		// Re-enrollment: a new key, the revocation lifted.
+		if _, err := tx.Exec(ctx, `INSERT INTO devices (id, pubkey, created_ms, key_changed_ms) VALUES ($1, $2, $3, $3)
+			ON CONFLICT (id) DO UPDATE SET pubkey = excluded.pubkey, revoked_ms = 0, key_changed_ms = excluded.key_changed_ms`,
+			d.ID, []byte(d.PubKey), now.UnixMilli()); err != nil {
+			return fmt.Errorf("hub: postgres: re-enroll: %w", err)
+		}
+		return nil
 	})
 }
 

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -48,6 +47,10 @@ type Config struct {
 	// Registry receives the metrics; nil means a new registry of the
 	// Server's own (served on /metrics with the Go collectors).
 	Registry *prometheus.Registry
+	// HealthKeep is how long health reports are kept. 0 means 7 days.
+	HealthKeep time.Duration
+	// Rules judge the fleet's health (offline after, backlog growing).
+	Rules Rules
 }
 
 // Server is the hub's HTTP side.
@@ -58,9 +61,6 @@ type Server struct {
 	reg      *prometheus.Registry
 	inflight chan struct{}
 	opHash   [32]byte
-
-	mu   sync.RWMutex
-	keys map[string]Device // enrolled devices seen so far
 }
 
 // New checks cfg and returns a Server.
@@ -83,6 +83,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.HealthKeep <= 0 {
+		cfg.HealthKeep = 7 * 24 * time.Hour
+	}
+	cfg.Rules = cfg.Rules.withDefaults()
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -98,7 +102,6 @@ func New(cfg Config) (*Server, error) {
 		reg:      reg,
 		inflight: make(chan struct{}, cfg.MaxInFlight),
 		opHash:   sha256.Sum256([]byte(cfg.OperatorToken)),
-		keys:     map[string]Device{},
 	}, nil
 }
 
@@ -109,6 +112,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+wire.PathPasses, s.handleExport)
 	mux.HandleFunc("POST "+wire.PathEnroll, s.handleEnroll)
 	mux.HandleFunc("GET "+wire.PathBundle, s.handleBundle)
+	mux.HandleFunc("POST "+wire.PathHealth, s.handleHealthReport)
+	mux.HandleFunc("POST "+wire.PathRotate, s.handleRotate)
+	mux.HandleFunc("GET "+wire.PathDevices, s.handleDevices)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	return mux
@@ -125,21 +131,17 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "ok\n")
 }
 
-// device returns an enrolled device, from the cache when seen before.
+// device returns an enrolled, unrevoked device. It reads the database every
+// time: a revocation or rotation made through any hub instance holds at once
+// (an indexed primary-key read, small against a batch insert).
 func (s *Server) device(ctx context.Context, id string) (Device, error) {
-	s.mu.RLock()
-	d, ok := s.keys[id]
-	s.mu.RUnlock()
-	if ok {
-		return d, nil
-	}
 	d, err := s.cfg.Storage.Device(ctx, id)
 	if err != nil {
 		return Device{}, err
 	}
-	s.mu.Lock()
-	s.keys[id] = d
-	s.mu.Unlock()
+	if !d.Revoked.IsZero() {
+		return d, fmt.Errorf("%w: %s", ErrRevoked, id)
+	}
 	return d, nil
 }
 

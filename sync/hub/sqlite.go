@@ -44,7 +44,51 @@ CREATE TABLE IF NOT EXISTS passes (
 	PRIMARY KEY (device, epoch, seq)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS passes_at ON passes (at_ms);
+CREATE TABLE IF NOT EXISTS health (
+	device TEXT NOT NULL,
+	received_ms INTEGER NOT NULL,
+	body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS health_device ON health (device, received_ms);
+CREATE TABLE IF NOT EXISTS pass_hourly (
+	hour_ms INTEGER NOT NULL,
+	device TEXT NOT NULL,
+	decision TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	n INTEGER NOT NULL,
+	PRIMARY KEY (hour_ms, device, decision, reason)
+) WITHOUT ROWID;
 `
+
+// sqliteColumns are the columns added after schema version 1.
+var sqliteColumns = []struct{ table, column, decl string }{
+	{"devices", "revoked_ms", "INTEGER NOT NULL DEFAULT 0"},
+	{"devices", "key_changed_ms", "INTEGER NOT NULL DEFAULT 0"},
+	{"devices", "site", "TEXT NOT NULL DEFAULT ''"},
+	{"devices", "last_seen_ms", "INTEGER NOT NULL DEFAULT 0"},
+	{"devices", "health", "TEXT NOT NULL DEFAULT ''"},
+	{"devices", "health_at_ms", "INTEGER NOT NULL DEFAULT 0"},
+	{"devices", "prev_backlog", "INTEGER NOT NULL DEFAULT 0"},
+	{"tokens", "for_device", "TEXT NOT NULL DEFAULT ''"},
+}
+
+// sqliteMigrate adds the missing columns (SQLite has no ADD COLUMN IF NOT
+// EXISTS).
+func sqliteMigrate(ctx context.Context, db *sql.DB) error {
+	for _, c := range sqliteColumns {
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`, c.table, c.column).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			if _, err := db.ExecContext(ctx, `ALTER TABLE `+c.table+` ADD COLUMN `+c.column+` `+c.decl); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := db.ExecContext(ctx, `UPDATE meta SET value = '2' WHERE key = 'schema_version'`)
+	return err
+}
 
 // SQLite is the embedded storage: one file in WAL mode, one writer
 // connection, a small pool of readers.
@@ -71,6 +115,10 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 	if _, err := w.ExecContext(ctx, sqliteSchema); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("hub: sqlite %s: schema: %w", path, err)
+	}
+	if err := sqliteMigrate(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("hub: sqlite %s: migrate: %w", path, err)
 	}
 	r, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -104,6 +152,14 @@ func (s *SQLite) Insert(ctx context.Context, rows []Row) (res InsertResult, err 
 		}
 	}()
 	dev, epoch := rows[0].Device, rows[0].Epoch
+	var revoked int64
+	err = tx.QueryRowContext(ctx, `SELECT revoked_ms FROM devices WHERE id = ?`, dev).Scan(&revoked)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return res, fmt.Errorf("hub: sqlite: device: %w", err)
+	}
+	if revoked != 0 {
+		return res, fmt.Errorf("%w: %s", ErrRevoked, dev)
+	}
 	var acked uint64
 	err = tx.QueryRowContext(ctx, `SELECT acked_through FROM watermarks WHERE device = ? AND epoch = ?`, dev, epoch).Scan(&acked)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -119,7 +175,6 @@ func (s *SQLite) Insert(ctx context.Context, rows []Row) (res InsertResult, err 
 		if err != nil {
 			return res, fmt.Errorf("hub: sqlite: overlap: %w", err)
 		}
-		n := 0
 		for stored.Next() {
 			var seq int64
 			var dg []byte
@@ -131,16 +186,14 @@ func (s *SQLite) Insert(ctx context.Context, rows []Row) (res InsertResult, err 
 				stored.Close()
 				return res, fmt.Errorf("%w: seq %d", ErrReplay, seq)
 			}
-			n++
 		}
 		if err := stored.Err(); err != nil {
 			return res, fmt.Errorf("hub: sqlite: overlap: %w", err)
 		}
 		stored.Close()
-		if uint64(n) != end-first+1 {
-			return res, fmt.Errorf("hub: sqlite: watermark %d but only %d of seqs %d..%d stored", acked, n, first, end)
-		}
-		res.Duplicates = n
+		// Fewer than the overlap: retention deleted the rest; they were
+		// stored once all the same.
+		res.Duplicates = int(end - first + 1)
 	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO passes (device, epoch, seq, at_ms, received_ms, digest, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
 	if err != nil {
@@ -152,6 +205,12 @@ func (s *SQLite) Insert(ctx context.Context, rows []Row) (res InsertResult, err 
 			return res, fmt.Errorf("hub: sqlite: insert seq %d: %w", r.Seq, err)
 		}
 		res.Inserted++
+	}
+	for k, n := range hourly(rows[res.Duplicates:]) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO pass_hourly (hour_ms, device, decision, reason, n) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT DO UPDATE SET n = n + excluded.n`, k.hour, dev, k.decision, k.reason, n); err != nil {
+			return res, fmt.Errorf("hub: sqlite: statistics: %w", err)
+		}
 	}
 	last := rows[len(rows)-1].Seq
 	if last > acked {
@@ -216,16 +275,14 @@ func sqliteAddDevice(ctx context.Context, tx *sql.Tx, d Device) error {
 
 // Device implements Storage.
 func (s *SQLite) Device(ctx context.Context, id string) (Device, error) {
-	var key []byte
-	var created int64
-	err := s.r.QueryRowContext(ctx, `SELECT pubkey, created_ms FROM devices WHERE id = ?`, id).Scan(&key, &created)
+	d, err := scanDevice(s.r.QueryRowContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Device{}, fmt.Errorf("%w: %s", ErrUnknownDevice, id)
 	}
 	if err != nil {
 		return Device{}, fmt.Errorf("hub: sqlite: device: %w", err)
 	}
-	return Device{ID: id, PubKey: key, Created: time.UnixMilli(created).UTC()}, nil
+	return d, nil
 }
 
 // AddToken implements Storage.
@@ -247,15 +304,23 @@ func (s *SQLite) Enroll(ctx context.Context, tokenHash []byte, d Device, now tim
 		return fmt.Errorf("hub: sqlite: begin: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE tokens SET used_ms = ?, device = ? WHERE hash = ? AND used_ms IS NULL AND expires_ms > ?`,
-		now.UnixMilli(), d.ID, tokenHash, now.UnixMilli())
+	var forDevice string
+	err = tx.QueryRowContext(ctx, `UPDATE tokens SET used_ms = ?, device = ? WHERE hash = ? AND used_ms IS NULL AND expires_ms > ?
+		AND (for_device = '' OR for_device = ?) RETURNING for_device`,
+		now.UnixMilli(), d.ID, tokenHash, now.UnixMilli(), d.ID).Scan(&forDevice)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrBadToken
+	}
 	if err != nil {
 		return fmt.Errorf("hub: sqlite: token: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return ErrBadToken
-	}
-	if err := sqliteAddDevice(ctx, tx, d); err != nil {
+	if forDevice != "" { // re-enrollment: a new key, the revocation lifted
+		if _, err := tx.ExecContext(ctx, `INSERT INTO devices (id, pubkey, created_ms, key_changed_ms) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET pubkey = excluded.pubkey, revoked_ms = 0, key_changed_ms = excluded.key_changed_ms`,
+			d.ID, []byte(d.PubKey), now.UnixMilli(), now.UnixMilli()); err != nil {
+			return fmt.Errorf("hub: sqlite: re-enroll: %w", err)
+		}
+	} else if err := sqliteAddDevice(ctx, tx, d); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -304,7 +369,11 @@ func exportSQL(q Query, ph func(n int) string) (string, []any) {
 		args = append(args, q.Until.UnixMilli())
 		text += ` AND at_ms < ` + ph(len(args))
 	}
-	text += ` ORDER BY at_ms, device, epoch, seq`
+	if q.Newest {
+		text += ` ORDER BY at_ms DESC, device DESC, epoch DESC, seq DESC`
+	} else {
+		text += ` ORDER BY at_ms, device, epoch, seq`
+	}
 	if q.Limit > 0 {
 		text += fmt.Sprintf(` LIMIT %d`, q.Limit)
 	}

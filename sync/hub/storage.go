@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/chot-dev/chot/sync/wire"
 )
 
 // Sentinel errors of Storage.
@@ -22,6 +24,12 @@ var (
 	ErrDeviceExists = errors.New("hub: device enrolled with another key")
 	// ErrBadToken means an enrollment token is unknown, used or expired.
 	ErrBadToken = errors.New("hub: bad enrollment token")
+	// ErrRevoked means an operator revoked the device: nothing it signs is
+	// taken.
+	ErrRevoked = errors.New("hub: device revoked")
+	// ErrStaleKey means a rotation was signed by a key that is no longer the
+	// device's.
+	ErrStaleKey = errors.New("hub: not the device's current key")
 )
 
 // Device is an enrolled device.
@@ -29,6 +37,19 @@ type Device struct {
 	ID      string
 	PubKey  ed25519.PublicKey
 	Created time.Time
+	// Revoked is when an operator revoked the device; zero while active.
+	Revoked time.Time
+	// KeyChanged is when the key was last rotated or replaced by a
+	// re-enrollment; zero if never.
+	KeyChanged time.Time
+	// Site is the site its latest health report named.
+	Site string
+	// LastSeen is when the hub received its newest health report.
+	LastSeen time.Time
+	// Health is that report (nil before the first); PrevBacklog is the
+	// backlog of the report before it.
+	Health      *wire.Health
+	PrevBacklog uint64
 }
 
 // Row is one stored pass.
@@ -40,6 +61,8 @@ type Row struct {
 	Received time.Time // when the hub stored it
 	Digest   []byte    // SHA-256 of Body
 	Body     []byte    // the pass's canonical JSON
+	// Decision and Reason feed the hourly statistics (not stored apart).
+	Decision, Reason string
 }
 
 // InsertResult is what Insert did.
@@ -57,15 +80,19 @@ type Query struct {
 	Since  time.Time // pass time ≥ Since
 	Until  time.Time // pass time < Until
 	Limit  int
+	// Newest orders by pass time descending (the newest first).
+	Newest bool
 }
 
 // Storage is the hub's database. Implementations are safe for concurrent
 // use.
 type Storage interface {
 	// Insert stores rows (one device, one epoch, contiguous seqs, in order)
-	// idempotently. It refuses with ErrGap when rows[0].Seq is past the
-	// watermark + 1 and with ErrReplay when a stored seq's digest differs;
-	// either way nothing is stored.
+	// idempotently and counts the new ones in the hourly statistics. It
+	// refuses with ErrGap when rows[0].Seq is past the watermark + 1, with
+	// ErrReplay when a stored seq's digest differs and with ErrRevoked when
+	// the device is revoked (checked in the same transaction); either way
+	// nothing is stored.
 	Insert(ctx context.Context, rows []Row) (InsertResult, error)
 	// AckedThrough returns the watermark of (device, epoch), 0 if none.
 	AckedThrough(ctx context.Context, device, epoch string) (uint64, error)
@@ -81,6 +108,8 @@ type Storage interface {
 	Enroll(ctx context.Context, tokenHash []byte, d Device, now time.Time) error
 	// Export calls fn for each selected row, ordered by pass time.
 	Export(ctx context.Context, q Query, fn func(Row) error) error
+	// Fleet is the device lifecycle, health and statistics side.
+	Fleet
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the database.

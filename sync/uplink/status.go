@@ -25,6 +25,10 @@ type Status struct {
 	// the last failure.
 	LastBundleCheck time.Time `json:"last_bundle_check"`
 	BundleError     string    `json:"bundle_error,omitempty"`
+	// LastHealth is when the hub last took a health report; HealthError the
+	// last failure.
+	LastHealth  time.Time `json:"last_health,omitzero"`
+	HealthError string    `json:"health_error,omitempty"`
 }
 
 // Status returns a snapshot.

@@ -93,6 +93,13 @@ type Config struct {
 	// OnServerTime receives the hub's server_time with the request's round
 	// trip, for the clock logic. May be nil.
 	OnServerTime func(t time.Time, rtt time.Duration)
+	// Health, if set, gives the device's health report (Counts: decisions
+	// by reason since start; the uplink sends the difference since the
+	// last report the hub took). Device, Epoch, LastSeq and Backlog are
+	// filled in.
+	Health func() wire.Health
+	// HealthEvery is how often a report is sent. 0 means a minute.
+	HealthEvery time.Duration
 	// Now is the clock. nil means time.Now.
 	Now func() time.Time
 	// Sleep waits d or until ctx is done. nil means a timer.
@@ -106,6 +113,7 @@ type Uplink struct {
 	cfg     Config
 	passes  string // URL of /v1/passes
 	bundle  string // URL of /v1/bundle
+	health  string // URL of /v1/health
 	log     *slog.Logger
 	trigger chan struct{}
 	notify  chan struct{}
@@ -116,6 +124,8 @@ type Uplink struct {
 	// next is the next seq to send in epoch; 0 means AckedThrough()+1.
 	next  uint64
 	epoch string
+	// sentCounts are the cumulative counts of the last report taken.
+	sentCounts map[string]uint64
 }
 
 // New checks cfg and returns an Uplink.
@@ -164,6 +174,9 @@ func New(cfg Config) (*Uplink, error) {
 	if cfg.Poll <= 0 {
 		cfg.Poll = 15 * time.Second
 	}
+	if cfg.HealthEvery <= 0 {
+		cfg.HealthEvery = time.Minute
+	}
 	if cfg.BundleEvery == 0 {
 		cfg.BundleEvery = 10 * time.Minute
 	}
@@ -181,6 +194,7 @@ func New(cfg Config) (*Uplink, error) {
 		cfg:     cfg,
 		passes:  base + wire.PathPasses,
 		bundle:  base + wire.PathBundle,
+		health:  base + wire.PathHealth,
 		log:     cfg.Logger,
 		trigger: make(chan struct{}, 1),
 		notify:  make(chan struct{}, 1),
@@ -209,10 +223,17 @@ func (u *Uplink) Notify() {
 func (u *Uplink) Run(ctx context.Context) error {
 	failures := 0
 	var bundleNext time.Time // zero: pull now
+	var healthNext time.Time
 	pulls := u.cfg.Install != nil && u.cfg.BundleEvery > 0
 	for {
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if u.cfg.Health != nil && !u.cfg.Now().Before(healthNext) {
+			if err := u.SendHealth(ctx); err != nil && ctx.Err() == nil {
+				u.log.Warn("uplink: health report", "err", err)
+			}
+			healthNext = u.cfg.Now().Add(u.cfg.HealthEvery)
 		}
 		if pulls && !u.cfg.Now().Before(bundleNext) {
 			wait := u.cfg.BundleEvery

@@ -13,6 +13,20 @@ import (
 // readSigned reads a small signed device request and checks its signature
 // against the device's current key.
 func (s *Server) readSigned(w http.ResponseWriter, r *http.Request, max int64) (Device, []byte, bool) {
+	dev, body, ok := s.readDevice(w, r, max)
+	if !ok {
+		return dev, body, false
+	}
+	if err := wire.Verify(dev.PubKey, body, r.Header.Get(wire.HeaderSignature)); err != nil {
+		s.log.Warn("hub: bad signature", "device", dev.ID, "path", r.URL.Path)
+		s.fail(w, http.StatusUnauthorized, wire.CodeBadSignature, err.Error())
+		return Device{}, nil, false
+	}
+	return dev, body, true
+}
+
+// readDevice reads a small device request and looks up its device.
+func (s *Server) readDevice(w http.ResponseWriter, r *http.Request, max int64) (Device, []byte, bool) {
 	id := r.Header.Get(wire.HeaderDevice)
 	if !wire.ValidDevice(id) {
 		s.fail(w, http.StatusBadRequest, wire.CodeBadRequest, "missing or malformed "+wire.HeaderDevice)
@@ -26,11 +40,6 @@ func (s *Server) readSigned(w http.ResponseWriter, r *http.Request, max int64) (
 	dev, status, code, msg := s.signer(r, id)
 	if status != 0 {
 		s.fail(w, status, code, msg)
-		return Device{}, nil, false
-	}
-	if err := wire.Verify(dev.PubKey, body, r.Header.Get(wire.HeaderSignature)); err != nil {
-		s.log.Warn("hub: bad signature", "device", id, "path", r.URL.Path)
-		s.fail(w, http.StatusUnauthorized, wire.CodeBadSignature, err.Error())
 		return Device{}, nil, false
 	}
 	return dev, body, true
@@ -65,7 +74,7 @@ func (s *Server) handleHealthReport(w http.ResponseWriter, r *http.Request) {
 // handleRotate is POST /v1/rotate: signed by the current key and by the new
 // one, it replaces the key.
 func (s *Server) handleRotate(w http.ResponseWriter, r *http.Request) {
-	dev, body, ok := s.readSigned(w, r, 16<<10)
+	dev, body, ok := s.readDevice(w, r, 16<<10)
 	if !ok {
 		return
 	}
@@ -81,6 +90,15 @@ func (s *Server) handleRotate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := wire.Verify(pub, body, r.Header.Get(wire.HeaderNewSignature)); err != nil {
 		s.fail(w, http.StatusUnauthorized, wire.CodeBadSignature, "new key: "+err.Error())
+		return
+	}
+	if pub.Equal(dev.PubKey) { // this rotation is done: its answer was lost
+		writeJSON(w, http.StatusOK, map[string]string{"device": dev.ID})
+		return
+	}
+	if err := wire.Verify(dev.PubKey, body, r.Header.Get(wire.HeaderSignature)); err != nil {
+		s.log.Warn("hub: rotation not signed by the current key", "device", dev.ID)
+		s.fail(w, http.StatusUnauthorized, wire.CodeBadSignature, err.Error())
 		return
 	}
 	err = s.cfg.Storage.RotateKey(r.Context(), dev.ID, dev.PubKey, pub, s.cfg.Now())

@@ -72,3 +72,32 @@ func TestHealthReports(t *testing.T) {
 		})
 	}
 }
+
+// TestRotate: the device rotates its key; the old key is refused after,
+// the new one pushes, and the same rotation sent again is harmless.
+func TestRotate(t *testing.T) {
+	h := startLiveHub(t, synctest.Backends[0].New(t), nil)
+	dev := synctest.NewDevice(t, h.Storage(), "kiosk-r")
+	next := synctest.NewDevice(t, nil, "kiosk-r")
+	ctx := context.Background()
+	if err := uplink.Rotate(ctx, nil, h.URL(), dev.ID, next.Key, next.Key, hubNow); !errors.Is(err, uplink.ErrRejected) {
+		t.Errorf("rotation signed by a stranger: %v", err)
+	}
+	for range 2 {
+		if err := uplink.Rotate(ctx, nil, h.URL(), dev.ID, dev.Key, next.Key, hubNow); err != nil {
+			t.Fatalf("rotate: %v", err)
+		}
+	}
+	s := openStore(t)
+	cfg := fastConfig(h.URL(), dev, s)
+	cfg.Health = func() wire.Health { return wire.Health{At: hubNow, Clock: record.ClockSynced} }
+	u, _ := uplink.New(cfg)
+	if err := u.SendHealth(ctx); !errors.Is(err, uplink.ErrRejected) {
+		t.Errorf("old key after rotation: %v, want ErrRejected", err)
+	}
+	cfg.Key = next.Key
+	u, _ = uplink.New(cfg)
+	if err := u.SendHealth(ctx); err != nil {
+		t.Errorf("new key: %v", err)
+	}
+}

@@ -34,16 +34,18 @@ var faultNames = [...]string{"pass", "drop_after_commit", "reset_before", "timeo
 func (f Fault) String() string { return faultNames[f] }
 
 // Proxy is an httputil.ReverseProxy that injects faults between a client
-// and a hub whose address can change (a restart).
+// and a hub whose address can change (a restart), or several hubs it sends
+// requests to in turn (SetTargets).
 type Proxy struct {
 	// Choose picks the fault for request n (0-based). nil means Pass.
 	Choose func(n int64) Fault
 	// OnRequest, if set, sees every request first.
 	OnRequest func(r *http.Request)
 
-	target atomic.Pointer[url.URL]
-	rp     *httputil.ReverseProxy
-	n      atomic.Int64
+	targets atomic.Pointer[[]*url.URL]
+	rp      *httputil.ReverseProxy
+	n       atomic.Int64
+	turn    atomic.Int64
 
 	mu     sync.Mutex
 	counts [NumFaults]int
@@ -55,7 +57,8 @@ func NewProxy(target string) *Proxy {
 	p.SetTarget(target)
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(r *httputil.ProxyRequest) {
-			r.SetURL(p.target.Load())
+			ts := *p.targets.Load()
+			r.SetURL(ts[int(p.turn.Add(1)-1)%len(ts)])
 		},
 		Transport: &http.Transport{MaxIdleConnsPerHost: 16},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
@@ -66,12 +69,19 @@ func NewProxy(target string) *Proxy {
 }
 
 // SetTarget points the proxy at a (new) hub.
-func (p *Proxy) SetTarget(target string) {
-	u, err := url.Parse(target)
-	if err != nil {
-		panic(err)
+func (p *Proxy) SetTarget(target string) { p.SetTargets(target) }
+
+// SetTargets makes the proxy send requests to the hubs in turn.
+func (p *Proxy) SetTargets(targets ...string) {
+	us := make([]*url.URL, len(targets))
+	for i, t := range targets {
+		u, err := url.Parse(t)
+		if err != nil {
+			panic(err)
+		}
+		us[i] = u
 	}
-	p.target.Store(u)
+	p.targets.Store(&us)
 }
 
 // Counts returns how many times each fault was injected.

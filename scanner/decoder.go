@@ -40,12 +40,16 @@ type Options struct {
 	// finder patterns they cannot read. Zero means 2: half the cost on
 	// empty frames, every fallback tried within 6 frames. 1: every frame.
 	FallbackEvery int
+	// PureGo leaves zxing-cpp out of the cascade (a -tags nocv build has
+	// only the pure-Go engine anyway).
+	PureGo bool
 }
 
 // Decoder finds the QR and Aztec codes in gray pictures. It reuses buffers
 // between calls: one Decoder per goroutine.
 type Decoder struct {
 	opts  Options
+	zx    *zxReader // zxing-cpp, the first engine; nil without it
 	qr    *qrdecoder.Decoder
 	az    *aztec.AztecReader
 	plane []byte    // contiguous copy of a strided input, or a converted image
@@ -63,6 +67,9 @@ type Decoder struct {
 // NewDecoder returns a Decoder with the given options.
 func NewDecoder(opts Options) *Decoder {
 	d := &Decoder{opts: opts, qr: qrdecoder.NewDecoder(), az: aztec.NewAztecReader()}
+	if !opts.PureGo {
+		d.zx = newZXReader(zxSettings(opts))
+	}
 	d.hints = map[gozxing.DecodeHintType]any{
 		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(gozxing.ResultPoint) { d.seen++ }),
 	}
@@ -102,6 +109,11 @@ func (d *Decoder) decode(pix []byte, w, h int) (texts []string, err error) {
 		}
 	}()
 	d.texts = d.texts[:0]
+	if d.zx != nil {
+		if d.zx.read(pix, w, h, w, d.add); len(d.texts) > 0 {
+			return slices.Clone(d.texts), nil
+		}
+	}
 	m, err := d.bin.binarize(pix, w, h)
 	if err != nil {
 		return nil, ErrNoCode
@@ -208,8 +220,10 @@ func (d *Decoder) read(m *gozxing.BitMatrix) bool {
 	return hint
 }
 
+// add keeps a text found by any engine, once, if it passes its format's
+// checks (plausible).
 func (d *Decoder) add(text string) {
-	if text != "" && !slices.Contains(d.texts, text) {
+	if text != "" && !slices.Contains(d.texts, text) && plausible(text) {
 		d.texts = append(d.texts, text)
 	}
 }

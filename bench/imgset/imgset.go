@@ -94,17 +94,35 @@ var Payloads = []string{"dcc", "short"}
 
 // payload returns the text of a kind for a variant: DCC-size is "HC1:" and
 // 500 base45 characters (QR alphanumeric mode, as a DCC is); short is a
-// 30-character reference.
+// 30-character reference. The characters are the base45 of random bytes
+// (not a zlib stream), so the text passes the decoder's format check as a
+// real DCC's does.
 func payload(kind string, rng *rand.Rand) string {
 	const base45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-	n := 500
+	n := 333 // bytes: 500 characters
 	if kind == "short" {
-		n = 26
+		n = 17 // 26 characters
+	}
+	raw := make([]byte, n)
+	for i := range raw {
+		raw[i] = byte(rng.IntN(256))
+	}
+	if raw[0] == 0x78 { // what a zlib stream starts with
+		raw[0] = 0x77
 	}
 	var b strings.Builder
 	b.WriteString("HC1:")
-	for i := 0; i < n; i++ {
-		b.WriteByte(base45[rng.IntN(len(base45))])
+	for i := 0; i < n; i += 2 {
+		if i+1 == n {
+			v := int(raw[i])
+			b.WriteByte(base45[v%45])
+			b.WriteByte(base45[v/45])
+			break
+		}
+		v := int(raw[i])<<8 | int(raw[i+1])
+		b.WriteByte(base45[v%45])
+		b.WriteByte(base45[v/45%45])
+		b.WriteByte(base45[v/2025])
 	}
 	return b.String()
 }

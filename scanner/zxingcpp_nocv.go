@@ -1,0 +1,15 @@
+//go:build nocv
+
+package scanner
+
+// HaveZXingCPP reports whether this build links zxing-cpp (it does unless
+// built with -tags nocv).
+const HaveZXingCPP = false
+
+// zxReader stands in for zxing-cpp in a pure-Go build: it reads nothing, and
+// the cascade goes on to gozxing.
+type zxReader struct{}
+
+func newZXReader(zxConfig) *zxReader { return nil }
+
+func (*zxReader) read([]byte, int, int, int, func(string)) int { return 0 }

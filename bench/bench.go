@@ -123,3 +123,23 @@ func Gray(img image.Image) ([]byte, int, int) {
 
 // ErrNoItems is returned for a set without pictures.
 var ErrNoItems = errors.New("bench: the set has no pictures")
+
+// ZXingCPP is zxing-cpp 2.3 alone with its defaults (see scanner.ZXingCPP).
+func ZXingCPP() Engine {
+	return Engine{"zxing-cpp", func() DecodeFunc {
+		z := scanner.NewZXingCPP()
+		return func(pix []byte, w, h int) []string { return z.DecodeGray(pix, w, h, w) }
+	}}
+}
+
+// ChotPureGo is chot's picture mode without zxing-cpp: the -tags nocv
+// build's decoder.
+func ChotPureGo() Engine {
+	return Engine{"chot-purego", func() DecodeFunc {
+		d := scanner.NewDecoder(scanner.Options{PureGo: true})
+		return func(pix []byte, w, h int) []string {
+			t, _ := d.DecodeGray(pix, w, h, w)
+			return t
+		}
+	}}
+}

@@ -12,6 +12,9 @@ type zxConfig struct {
 	aztec, microQR               bool
 	harder, rotate, invert, down bool
 	maxSymbols                   int
+	// defaults leaves the try options and the symbol count at the
+	// library's defaults.
+	defaults bool
 }
 
 // plausible reports whether a decoded text passes the checks its format

@@ -56,17 +56,23 @@ func newZXReader(c zxConfig) *zxReader {
 		f |= C.ZXing_BarcodeFormat_Aztec
 	}
 	C.ZXing_ReaderOptions_setFormats(o, C.ZXing_BarcodeFormats(f))
+	if !c.defaults {
+		zxSet(o, c)
+	}
+	C.ZXing_ReaderOptions_setReturnErrors(o, false)
+	z := &zxReader{opts: o}
+	runtime.AddCleanup(z, func(o *C.ZXing_ReaderOptions) { C.ZXing_ReaderOptions_delete(o) }, o)
+	return z
+}
+
+func zxSet(o *C.ZXing_ReaderOptions, c zxConfig) {
 	C.ZXing_ReaderOptions_setTryHarder(o, C.bool(c.harder))
 	C.ZXing_ReaderOptions_setTryRotate(o, C.bool(c.rotate))
 	C.ZXing_ReaderOptions_setTryInvert(o, C.bool(c.invert))
 	C.ZXing_ReaderOptions_setTryDownscale(o, C.bool(c.down))
-	C.ZXing_ReaderOptions_setReturnErrors(o, false)
 	if c.maxSymbols > 0 {
 		C.ZXing_ReaderOptions_setMaxNumberOfSymbols(o, C.int(c.maxSymbols))
 	}
-	z := &zxReader{opts: o}
-	runtime.AddCleanup(z, func(o *C.ZXing_ReaderOptions) { C.ZXing_ReaderOptions_delete(o) }, o)
-	return z
 }
 
 // read calls add with the text of every valid symbol zxing-cpp finds in the
@@ -95,4 +101,21 @@ func (z *zxReader) read(pix []byte, w, h, stride int, add func(text string)) int
 		n++
 	}
 	return n
+}
+
+// ZXingCPP is zxing-cpp alone, with the library's default options (try
+// harder, rotate, invert, downscale) on QR, Micro QR and Aztec: the peer the
+// cascade is measured against (package bench). Not safe for concurrent use.
+type ZXingCPP struct{ r *zxReader }
+
+// NewZXingCPP returns zxing-cpp with its defaults.
+func NewZXingCPP() *ZXingCPP {
+	return &ZXingCPP{newZXReader(zxConfig{defaults: true, aztec: true, microQR: true})}
+}
+
+// DecodeGray returns the texts of the valid symbols zxing-cpp finds.
+func (z *ZXingCPP) DecodeGray(pix []byte, w, h, stride int) []string {
+	var out []string
+	z.r.read(pix, w, h, stride, func(t string) { out = append(out, t) })
+	return out
 }

@@ -13,3 +13,12 @@ type zxReader struct{}
 func newZXReader(zxConfig) *zxReader { return nil }
 
 func (*zxReader) read([]byte, int, int, int, func(string)) int { return 0 }
+
+// ZXingCPP is zxing-cpp alone; in a pure-Go build it reads nothing.
+type ZXingCPP struct{}
+
+// NewZXingCPP returns the stand-in.
+func NewZXingCPP() *ZXingCPP { return &ZXingCPP{} }
+
+// DecodeGray reads nothing without zxing-cpp.
+func (*ZXingCPP) DecodeGray([]byte, int, int, int) []string { return nil }

@@ -1,9 +1,13 @@
-// Command compare runs chot's decoder, zxing-cpp and zbar side by side on a
-// generated picture set (see package imgset) and prints one Markdown table.
+// Command compare runs chot's decoder, zxing-cpp 2.3 alone, zbar and
+// OpenCV's QR detector side by side, in one run, on the generated picture set
+// (package imgset), the real photos under the shared test data (BoofCV's set
+// scored as BoofCV does, ZXing's black-box photos) and the real DCC pictures,
+// and prints Markdown tables (the same as `chot bench decode`, which runs
+// chot and zxing-cpp only).
 //
-//	go run -tags native ./bench/compare [-gen] [-runs 3] DIR
+//	go run -tags native ./bench/compare [flags]
 //
-// zxing-cpp (Debian libzxing-dev, 1.4) and zbar (libzbar-dev) are linked
-// through cgo, so the real code is behind the native build tag; without it
-// the command only says so.
+// zbar (libzbar-dev) is linked through cgo and OpenCV through gocv, so the
+// real code is behind the native build tag; without it the command only
+// says so. See bench.Main for the flags.
 package main

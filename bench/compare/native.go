@@ -3,39 +3,36 @@
 package main
 
 /*
-#cgo CXXFLAGS: -std=c++17 -O2
-#cgo pkg-config: zxing zbar
+#cgo pkg-config: zbar
 #include <stdlib.h>
 #include "native.h"
 */
 import "C"
 
 import (
-	"strings"
+	"encoding/binary"
 	"unsafe"
+
+	"gocv.io/x/gocv"
 
 	"github.com/chot-dev/chot/bench"
 )
 
-const outCap = 1 << 16
+const outCap = 1 << 20
 
-func split(b []byte, n C.int) []string {
-	if n <= 0 {
-		return nil
-	}
-	return strings.Split(strings.TrimSuffix(string(b[:n]), "\n"), "\n")
-}
-
-// zxingCPP is zxing-cpp 1.4 with its defaults (try harder, rotate,
-// downscale), reading QR and Aztec.
-func zxingCPP() bench.Engine {
-	return bench.Engine{Name: "zxing-cpp", New: func() bench.DecodeFunc {
-		out := make([]byte, outCap)
-		return func(pix []byte, w, h int) []string {
-			n := C.zx_decode((*C.uchar)(unsafe.Pointer(&pix[0])), C.int(w), C.int(h), (*C.char)(unsafe.Pointer(&out[0])), outCap)
-			return split(out, n)
+// unpack splits zb_decode's output: each text as a 4-byte little-endian
+// length and its bytes.
+func unpack(b []byte) []string {
+	var out []string
+	for len(b) >= 4 {
+		n := int(binary.LittleEndian.Uint32(b))
+		if n > len(b)-4 {
+			break
 		}
-	}}
+		out = append(out, string(b[4:4+n]))
+		b = b[4+n:]
+	}
+	return out
 }
 
 // zbar is zbar 0.23 reading QR only (it has no Aztec reader).
@@ -46,7 +43,37 @@ func zbar() bench.Engine {
 		return func(pix []byte, w, h int) []string {
 			// zbar keeps no reference to pix after the call.
 			n := C.zb_decode(s, (*C.uchar)(unsafe.Pointer(&pix[0])), C.int(w), C.int(h), (*C.char)(unsafe.Pointer(&out[0])), outCap)
-			return split(out, n)
+			return unpack(out[:n])
+		}
+	}}
+}
+
+// opencv is OpenCV 4.10's QRCodeDetector (with quirc decoding), several
+// codes a picture. It has no Aztec reader.
+func opencv() bench.Engine {
+	return bench.Engine{Name: "opencv", New: func() bench.DecodeFunc {
+		det := gocv.NewQRCodeDetector()
+		return func(pix []byte, w, h int) []string {
+			m, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC1, pix)
+			if err != nil {
+				return nil
+			}
+			defer m.Close()
+			pts := gocv.NewMat()
+			defer pts.Close()
+			var texts []string
+			var codes []gocv.Mat
+			det.DetectAndDecodeMulti(m, &texts, &pts, &codes)
+			for _, c := range codes {
+				c.Close()
+			}
+			var out []string
+			for _, t := range texts {
+				if t != "" {
+					out = append(out, t)
+				}
+			}
+			return out
 		}
 	}}
 }

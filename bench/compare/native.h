@@ -1,7 +1,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-int zx_decode(const unsigned char *pix, int w, int h, char *out, int cap);
 void *zb_new(void);
 int zb_decode(void *s, const unsigned char *pix, int w, int h, char *out, int cap);
 #ifdef __cplusplus

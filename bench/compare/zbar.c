@@ -1,6 +1,7 @@
 //go:build native
 
-// A C shim over zbar: gray plane in, texts out (one a line).
+// A C shim over zbar: gray plane in, texts out (each as a 4-byte
+// little-endian length, then its bytes: texts may hold newlines).
 #include <zbar.h>
 #include <string.h>
 #include "native.h"
@@ -22,10 +23,13 @@ int zb_decode(void *sc, const unsigned char *pix, int w, int h, char *out, int c
 	if (zbar_scan_image(s, img) > 0) {
 		for (const zbar_symbol_t *sym = zbar_image_first_symbol(img); sym; sym = zbar_symbol_next(sym)) {
 			int n = (int)zbar_symbol_get_data_length(sym);
-			if (used + n + 1 > cap) break;
-			memcpy(out + used, zbar_symbol_get_data(sym), n);
-			out[used + n] = '\n';
-			used += n + 1;
+			if (used + n + 4 > cap) break;
+			out[used] = n & 0xff;
+			out[used + 1] = (n >> 8) & 0xff;
+			out[used + 2] = (n >> 16) & 0xff;
+			out[used + 3] = (n >> 24) & 0xff;
+			memcpy(out + used + 4, zbar_symbol_get_data(sym), n);
+			used += n + 4;
 		}
 	}
 	zbar_image_destroy(img);

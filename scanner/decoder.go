@@ -55,6 +55,7 @@ type Decoder struct {
 	plane []byte    // contiguous copy of a strided input, or a converted image
 	work  []byte    // a prepared plane (stretch, median)
 	big   []byte    // the 2× upscaled plane
+	pad   []byte    // the plane inside a margin
 	bin   binarizer // for the plane as it is and prepared planes
 	binB  binarizer // for the upscaled plane
 	hints map[gozxing.DecodeHintType]any
@@ -62,6 +63,7 @@ type Decoder struct {
 	next  int // Streaming: the fallback to run on the next empty frame
 	empty int // Streaming: empty frames so far
 	texts []string
+	doubt []string // texts read that fail their format's checks
 }
 
 // NewDecoder returns a Decoder with the given options.
@@ -108,37 +110,49 @@ func (d *Decoder) decode(pix []byte, w, h int) (texts []string, err error) {
 			texts, err = nil, fmt.Errorf("%w: %v", ErrDecoderFault, r)
 		}
 	}()
-	d.texts = d.texts[:0]
+	d.texts, d.doubt = d.texts[:0], d.doubt[:0]
+	d.cascade(pix, w, h)
+	switch {
+	case len(d.texts) > 0:
+		return slices.Clone(d.texts), nil
+	case len(d.doubt) > 0:
+		// Read, but failing its format's checks, by every engine that
+		// read anything: the verifier says why it is refused.
+		return slices.Clone(d.doubt), nil
+	}
+	return nil, ErrNoCode
+}
+
+// cascade runs the engines in turn until one reads a text that passes its
+// format's checks (see doc.go for the order and the measurements behind it).
+func (d *Decoder) cascade(pix []byte, w, h int) {
 	if d.zx != nil {
 		if d.zx.read(pix, w, h, w, d.add); len(d.texts) > 0 {
-			return slices.Clone(d.texts), nil
+			return
 		}
 	}
 	m, err := d.bin.binarize(pix, w, h)
 	if err != nil {
-		return nil, ErrNoCode
+		return
 	}
 	hint := d.readBoth(m)
 	if len(d.texts) > 0 {
-		return slices.Clone(d.texts), nil
+		return
 	}
 	if d.opts.Streaming {
 		d.stream(pix, w, h, hint)
-	} else {
-		for _, f := range fallbacks {
-			fm := f.run(d, pix, w, h)
-			if fm == nil {
-				continue
-			}
-			if d.readBoth(fm); len(d.texts) > 0 {
-				break
-			}
+		return
+	}
+	for _, f := range fallbacks {
+		fm := f.run(d, pix, w, h)
+		if fm == nil {
+			continue
+		}
+		if d.readBoth(fm); len(d.texts) > 0 {
+			return
 		}
 	}
-	if len(d.texts) == 0 {
-		return nil, ErrNoCode
-	}
-	return slices.Clone(d.texts), nil
+	d.picture(pix, w, h)
 }
 
 // stream runs the fallbacks a streaming decoder can afford on a frame the
@@ -221,10 +235,15 @@ func (d *Decoder) read(m *gozxing.BitMatrix) bool {
 }
 
 // add keeps a text found by any engine, once, if it passes its format's
-// checks (plausible).
+// checks (plausible); one that fails them is kept aside, returned only if
+// no engine reads better.
 func (d *Decoder) add(text string) {
-	if text != "" && !slices.Contains(d.texts, text) && plausible(text) {
+	switch {
+	case text == "" || slices.Contains(d.texts, text):
+	case plausible(text):
 		d.texts = append(d.texts, text)
+	case !slices.Contains(d.doubt, text):
+		d.doubt = append(d.doubt, text)
 	}
 }
 

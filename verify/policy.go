@@ -14,8 +14,20 @@ type Policy struct {
 	Mode string `json:"mode,omitempty" yaml:"mode,omitempty" cbor:"mode,omitempty"`
 	// Accept lists the credential types accepted; empty accepts all.
 	Accept []CredType `json:"accept,omitempty" yaml:"accept,omitempty" cbor:"accept,omitempty"`
+	// Diseases, if set, lists the targeted agents accepted (SNOMED CT codes,
+	// DiseaseCOVID19): a credential of another disease, or of none known, is
+	// refused. Empty: not checked (the formats count only COVID-19 entries:
+	// an SHC of influenza doses has no vaccination a rule could accept).
+	Diseases []string `json:"diseases,omitempty" yaml:"diseases,omitempty" cbor:"diseases,omitempty"`
 	// MaxCertAgeDays refuses credentials issued longer ago than this; 0: no limit.
 	MaxCertAgeDays int `json:"max_cert_age_days,omitempty" yaml:"max_cert_age_days,omitempty" cbor:"max_cert_age_days,omitempty"`
+
+	// SignerValidity is how the signer's certificate must cover the
+	// credential: SignerSigningTime (the default when empty) or SignerStrict.
+	SignerValidity string `json:"signer_validity,omitempty" yaml:"signer_validity,omitempty" cbor:"signer_validity,omitempty"`
+	// IssuerBinding is what a DCC whose signer's country is not its issuing
+	// country gets: BindingRefuse (the default when empty) or BindingWarn.
+	IssuerBinding string `json:"issuer_binding,omitempty" yaml:"issuer_binding,omitempty" cbor:"issuer_binding,omitempty"`
 
 	Vaccination VaccinationRules `json:"vaccination,omitzero" yaml:"vaccination,omitempty" cbor:"vaccination,omitempty"`
 	Test        TestRules        `json:"test,omitzero" yaml:"test,omitempty" cbor:"test,omitempty"`
@@ -119,10 +131,61 @@ type RecoveryRules struct {
 	MaxDaysSincePositive int `json:"max_days_since_positive,omitempty" yaml:"max_days_since_positive,omitempty" cbor:"max_days_since_positive,omitempty"`
 }
 
+// Signer validity settings (Policy.SignerValidity, Options.SignerValidity).
+const (
+	// SignerSigningTime: the signer's certificate must be valid when the
+	// credential was issued (notBefore ≤ iat ≤ notAfter); the credential's
+	// own exp governs how long it is valid. The HCERT specification's rule,
+	// and what real issuers rely on. The default.
+	SignerSigningTime = "signing_time"
+	// SignerStrict: also exp ≤ the signer's notAfter, as the EU test data's
+	// reference harness checks (the specification only says SHOULD).
+	SignerStrict = "strict"
+)
+
+// Issuer binding settings (Policy.IssuerBinding, Options.IssuerBinding).
+const (
+	BindingRefuse = "refuse" // refuse with issuer_mismatch; the default
+	BindingWarn   = "warn"   // accept, with a warning
+)
+
+// Options are the settings a format's handler applies while it checks a
+// credential (before site rules). The zero value is the defaults.
+type Options struct {
+	SignerValidity string
+	IssuerBinding  string
+}
+
+// Check reports an unknown setting.
+func (o Options) Check() error {
+	if o.SignerValidity != "" && o.SignerValidity != SignerSigningTime && o.SignerValidity != SignerStrict {
+		return fmt.Errorf("signer_validity %q: want %q or %q", o.SignerValidity, SignerSigningTime, SignerStrict)
+	}
+	if o.IssuerBinding != "" && o.IssuerBinding != BindingRefuse && o.IssuerBinding != BindingWarn {
+		return fmt.Errorf("issuer_binding %q: want %q or %q", o.IssuerBinding, BindingRefuse, BindingWarn)
+	}
+	return nil
+}
+
+// Strict reports whether the signer's certificate must outlive the credential.
+func (o Options) Strict() bool { return o.SignerValidity == SignerStrict }
+
+// WarnOnly reports whether an issuer mismatch is only a warning.
+func (o Options) WarnOnly() bool { return o.IssuerBinding == BindingWarn }
+
+// Options returns the handler settings of the policy; nil gives the defaults.
+func (p *Policy) Options() Options {
+	if p == nil {
+		return Options{}
+	}
+	return Options{SignerValidity: p.SignerValidity, IssuerBinding: p.IssuerBinding}
+}
+
 // Rule names, as Result.Rule reports them. Stable: they are logged.
 const (
 	RuleType                = "accept"
 	RuleCertAge             = "max_cert_age_days"
+	RuleDisease             = "diseases"
 	RuleVaccinationComplete = "vaccination.require_complete"
 	RuleVaccinationMinDays  = "vaccination.min_days_since_dose"
 	RuleVaccinationMaxDays  = "vaccination.max_days_since_dose"
@@ -142,11 +205,21 @@ const (
 
 const day = 24 * time.Hour
 
+// DiseaseCOVID19 is SNOMED CT's COVID-19, the DCC's tg.
+const DiseaseCOVID19 = "840539006"
+
 // Check judges c at now. It returns the name of the first rule that refuses
 // and a sentence for people, or "" when c is acceptable.
 func (p *Policy) Check(c *Credential, now time.Time) (rule, detail string) {
 	if len(p.Accept) > 0 && !slices.Contains(p.Accept, c.Type) {
 		return RuleType, fmt.Sprintf("%s %q not accepted in mode %q", "credential type", c.Type, p.Mode)
+	}
+	if diseases := p.Diseases; len(diseases) > 0 && !slices.Contains(diseases, c.Disease) {
+		what := "no known disease"
+		if c.Disease != "" {
+			what = "disease " + c.Disease
+		}
+		return RuleDisease, fmt.Sprintf("%s: not a credential for %v in mode %q", what, diseases, p.Mode)
 	}
 	if p.MaxCertAgeDays > 0 && !c.IssuedAt.IsZero() && now.Sub(c.IssuedAt) > time.Duration(p.MaxCertAgeDays)*day {
 		return RuleCertAge, fmt.Sprintf("issued %s, more than %d days ago", c.IssuedAt.UTC().Format(time.DateOnly), p.MaxCertAgeDays)
@@ -166,7 +239,7 @@ func (p *Policy) Check(c *Credential, now time.Time) (rule, detail string) {
 
 func (r *VaccinationRules) check(v *Vaccination, now time.Time) (string, string) {
 	if v == nil {
-		return RuleMissingData, "no vaccination entry"
+		return RuleMissingData, "no COVID-19 vaccination entry"
 	}
 	if r.RequireComplete && !v.Completes {
 		return RuleVaccinationComplete, fmt.Sprintf("dose %d of %d: series not complete", v.Dose, v.Doses)

@@ -26,9 +26,12 @@ const (
 	ReasonRevoked        Reason = "revoked"         // on a revocation list of the trust data
 	ReasonPolicy         Reason = "policy"          // a site rule refused it; Result.Rule names the rule
 	ReasonTrustExpired   Reason = "trust_expired"   // the trust data itself is past expires_at
-	ReasonInternal       Reason = "internal"        // a bug: a panic in a handler was caught
 	ReasonUnsigned       Reason = "unsigned"        // the code carries no signature (an ID card QR) and the site has no check-in mode
 	ReasonObsolete       Reason = "obsolete"        // a withdrawn format (the legacy WHO DDCC CWT without -260)
+	ReasonInternal       Reason = "internal"        // a bug: a panic in a handler was caught, or a required step did not pass
+	ReasonNoPolicy       Reason = "no_policy"       // no site policy in force (none installed, an unknown mode or setting): everything is refused
+	ReasonIssuerMismatch Reason = "issuer_mismatch" // DCC: the signer's country is not the certificate's issuing country
+	ReasonBadValue       Reason = "bad_value"       // a coded field is not in its value set; Result.Rule names the value set
 )
 
 // Reasons lists every reason code, for documentation and for tests that check
@@ -40,6 +43,7 @@ var Reasons = []Reason{
 	ReasonBadSignature, ReasonKeyUsage, ReasonExpired, ReasonNotYetValid,
 	ReasonRevoked, ReasonPolicy, ReasonTrustExpired, ReasonInternal,
 	ReasonUnsigned, ReasonObsolete,
+	ReasonNoPolicy, ReasonIssuerMismatch, ReasonBadValue,
 }
 
 // Class groups reasons the way the checkpoint sounds them: staff hear one
@@ -68,7 +72,7 @@ func (r Reason) Class() Class {
 		return ClassTime
 	case ReasonRevoked:
 		return ClassRevoked
-	case ReasonPolicy:
+	case ReasonPolicy, ReasonNoPolicy:
 		return ClassPolicy
 	default:
 		return ClassInvalid

@@ -20,6 +20,25 @@ type Handler interface {
 	Verify(texts []string, trust TrustStore, now time.Time) Result
 }
 
+// OptionsHandler is a Handler that applies Options (the signer validity
+// setting, the issuer binding). The Verifier calls VerifyOptions instead of
+// Verify when a handler has it.
+type OptionsHandler interface {
+	Handler
+	VerifyOptions(texts []string, trust TrustStore, now time.Time, opts Options) Result
+}
+
+// StepsHandler is a Handler that names the steps its format requires: the
+// Verifier accepts only when each of them passed, whatever else happened. A
+// handler without it requires StepSignature and StepValidity.
+type StepsHandler interface {
+	Handler
+	RequiredSteps() []Step
+}
+
+// defaultRequired are the steps every format must pass.
+var defaultRequired = []Step{StepSignature, StepValidity}
+
 // Input is one verification request.
 type Input struct {
 	// Texts holds the scanned text: one code, or the chunks of one SMART
@@ -29,9 +48,29 @@ type Input struct {
 	Trust TrustStore
 	// Now is the time to judge validity against. It must be set.
 	Now time.Time
-	// Policy, if set, holds the site's acceptance rules; without it only the
-	// credential itself is judged.
+	// Policy holds the site's acceptance rules. Without it every credential
+	// is refused with no_policy, unless CredentialOnly is set.
 	Policy *Policy
+	// CredentialOnly judges the credential alone when Policy is nil: format,
+	// signature, key usage, validity, revocation. For the technician's
+	// `chot verify` without --policy and for a format's tests; a checkpoint
+	// never sets it.
+	CredentialOnly bool
+	// Options are the handler settings when Policy is nil; with a Policy, the
+	// policy's own settings apply, and these fill the ones it leaves empty.
+	Options Options
+}
+
+// options returns the handler settings in force.
+func (in *Input) options() Options {
+	o := in.Policy.Options()
+	if o.SignerValidity == "" {
+		o.SignerValidity = in.Options.SignerValidity
+	}
+	if o.IssuerBinding == "" {
+		o.IssuerBinding = in.Options.IssuerBinding
+	}
+	return o
 }
 
 // Verifier detects the format of a scanned text and dispatches to its handler.
@@ -68,23 +107,30 @@ func Clean(s string) string {
 // site's policy has that mode: the signature step is skipped instead of
 // failed, and the policy still judges it. Without the mode it stays refused
 // as unsigned.
-func checkIn(res *Result, p *Policy) {
+func checkIn(res *Result, p *Policy) bool {
 	if res.Reason != ReasonUnsigned || p == nil || !p.CheckIn || res.Credential == nil ||
 		res.Credential.Type != TypeIdentity {
-		return
+		return false
 	}
 	for s, o := range res.Steps {
 		if o == Fail && s != StepSignature {
-			return
+			return false
 		}
 	}
 	res.Reason, res.Detail, res.Decision = "", "", ""
 	res.Mark(StepSignature, Skip)
 	res.Warnings = append(res.Warnings, "unsigned identity document: logged as a check-in, not verified")
+	return true
 }
 
 // Verify verifies one credential. It never panics: a panic in a handler is
 // reported as ReasonInternal.
+//
+// It fails closed: it accepts only when every step the format requires
+// (StepsHandler) passed and the policy step passed, not merely when no step
+// failed. Without a policy (and without CredentialOnly), or with a setting it
+// does not know, every credential is refused with no_policy; the handler
+// still runs, so the result names the format, issuer and kid for the log.
 func (v *Verifier) Verify(in Input) (res Result) {
 	if len(in.Texts) == 0 {
 		res.Reject(ReasonNoQR, "no code")
@@ -109,18 +155,41 @@ func (v *Verifier) Verify(in Input) (res Result) {
 			res.Reject(ReasonInternal, fmt.Sprintf("internal error: %v", p))
 		}
 	}()
-	res = h.Verify(texts, trust, in.Now)
+	opts := in.options()
+	noPolicy := ""
+	switch err := opts.Check(); {
+	case err != nil:
+		noPolicy = "the policy has an unknown setting: " + err.Error()
+		opts = Options{}
+	case in.Policy == nil && !in.CredentialOnly:
+		noPolicy = "no site policy in force (none installed, or the configured mode is not in it): every credential is refused"
+	}
+	if oh, ok := h.(OptionsHandler); ok {
+		res = oh.VerifyOptions(texts, trust, in.Now, opts)
+	} else {
+		res = h.Verify(texts, trust, in.Now)
+	}
 	if res.Format == FormatUnknown {
 		// A handler of several payloads (HC1: carries the EU DCC and the
 		// WHO's) names the one it found.
 		res.Format = h.Format()
 	}
-	checkIn(&res, in.Policy)
+	if noPolicy != "" {
+		res.Mark(StepPolicy, Fail)
+		res.Reject(ReasonNoPolicy, noPolicy)
+		return res
+	}
+	checkedIn := checkIn(&res, in.Policy)
 	if res.Failed() {
 		res.Decision = Reject
 		return res
 	}
 	if in.Policy == nil || res.Credential == nil {
+		if in.Policy != nil {
+			// A policy, but nothing it could judge: fail closed.
+			res.Fail(StepPolicy, ReasonBadPayload, "no decoded credential for the policy to judge")
+			return res
+		}
 		res.Mark(StepPolicy, Skip)
 	} else if ref := in.Policy.Judge(&res, in.Now); ref != nil {
 		res.Fail(StepPolicy, ReasonPolicy, ref.Detail)
@@ -128,6 +197,19 @@ func (v *Verifier) Verify(in Input) (res Result) {
 		return res
 	} else {
 		res.Mark(StepPolicy, Pass)
+	}
+	required := defaultRequired
+	if sh, ok := h.(StepsHandler); ok {
+		required = sh.RequiredSteps()
+	}
+	for _, s := range required {
+		if s == StepSignature && checkedIn && res.Steps[s] == Skip {
+			continue // the site's check-in mode takes unsigned identity documents
+		}
+		if res.Steps[s] != Pass {
+			res.Reject(ReasonInternal, fmt.Sprintf("the %s format requires step %s, which did not pass (%q)", h.Format(), s, res.Steps[s]))
+			return res
+		}
 	}
 	res.Decision = Accept
 	res.Reason = ReasonOK

@@ -23,7 +23,13 @@ func (stubHandler) Verify(texts []string, _ TrustStore, now time.Time) Result {
 		r.Fail(StepSignature, ReasonBadSignature, "forged")
 		r.Fail(StepValidity, ReasonExpired, "and expired")
 		return r
+	case "T:unchecked": // a handler bug: it forgot the validity step
+		r.Mark(StepSignature, Pass)
+		r.Credential = &Credential{Type: TypeTest, Test: &Test{Kind: TestRAT, Sampled: now.Add(-time.Hour)}}
+		return r
 	}
+	r.Mark(StepSignature, Pass)
+	r.Mark(StepValidity, Pass)
 	r.Credential = &Credential{Type: TypeTest, Test: &Test{Kind: TestRAT, Sampled: now.Add(-time.Hour)}}
 	return r
 }
@@ -36,23 +42,30 @@ func TestVerifierDispatch(t *testing.T) {
 		name       string
 		texts      []string
 		policy     *Policy
+		only       bool // CredentialOnly
 		decision   Decision
 		reason     Reason
 		rule       string
 		policyStep Outcome
 	}{
-		{"no text", nil, nil, Reject, ReasonNoQR, "", ""},
-		{"unknown prefix", []string{"XX:1"}, nil, Reject, ReasonBadPrefix, "", ""},
-		{"valid, no policy", []string{"T:ok"}, nil, Accept, ReasonOK, "", Skip},
-		{"BOM and space trimmed", []string{"\ufeff  T:ok \n"}, nil, Accept, ReasonOK, "", Skip},
-		{"first failure decides", []string{"T:bad"}, nil, Reject, ReasonBadSignature, "", ""},
-		{"policy refuses", []string{"T:ok"}, naat, Reject, ReasonPolicy, RuleTestKind, Fail},
-		{"policy accepts", []string{"T:ok"}, &Policy{}, Accept, ReasonOK, "", Pass},
-		{"panic is contained", []string{"T:panic"}, nil, Reject, ReasonInternal, "", ""},
+		{"no text", nil, nil, true, Reject, ReasonNoQR, "", ""},
+		{"unknown prefix", []string{"XX:1"}, nil, true, Reject, ReasonBadPrefix, "", ""},
+		{"valid, credential only", []string{"T:ok"}, nil, true, Accept, ReasonOK, "", Skip},
+		{"BOM and space trimmed", []string{"\ufeff  T:ok \n"}, nil, true, Accept, ReasonOK, "", Skip},
+		{"first failure decides", []string{"T:bad"}, nil, true, Reject, ReasonBadSignature, "", ""},
+		{"policy refuses", []string{"T:ok"}, naat, false, Reject, ReasonPolicy, RuleTestKind, Fail},
+		{"policy accepts", []string{"T:ok"}, &Policy{}, false, Accept, ReasonOK, "", Pass},
+		{"panic is contained", []string{"T:panic"}, nil, true, Reject, ReasonInternal, "", ""},
+		// Fail closed.
+		{"nil policy refuses a valid credential", []string{"T:ok"}, nil, false, Reject, ReasonNoPolicy, "", Fail},
+		{"nil policy names no_policy, not the forgery", []string{"T:bad"}, nil, false, Reject, ReasonNoPolicy, "", Fail},
+		{"unknown signer validity setting", []string{"T:ok"}, &Policy{SignerValidity: "lenient"}, false, Reject, ReasonNoPolicy, "", Fail},
+		{"unknown issuer binding setting", []string{"T:ok"}, &Policy{IssuerBinding: "maybe"}, false, Reject, ReasonNoPolicy, "", Fail},
+		{"a required step not passed is not an accept", []string{"T:unchecked"}, &Policy{}, false, Reject, ReasonInternal, "", Pass},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := v.Verify(Input{Texts: tt.texts, Now: now, Policy: tt.policy})
+			r := v.Verify(Input{Texts: tt.texts, Now: now, Policy: tt.policy, CredentialOnly: tt.only})
 			if r.Decision != tt.decision || r.Reason != tt.reason || r.Rule != tt.rule {
 				t.Errorf("got %s/%s/%q, want %s/%s/%q (%s)", r.Decision, r.Reason, r.Rule, tt.decision, tt.reason, tt.rule, r.Detail)
 			}
@@ -147,5 +160,20 @@ func TestCheckSignature(t *testing.T) {
 				t.Errorf("detail %q, want the first key's error", r.Detail)
 			}
 		})
+	}
+}
+
+// TestUnknownMode: a mode the policy set does not have gives no policy, and
+// every credential is refused.
+func TestUnknownMode(t *testing.T) {
+	set := &PolicySet{Modes: map[string]*Policy{"venue": {}}}
+	v := New(stubHandler{})
+	now := date("2022-01-01T00:00:00Z")
+	if r := v.Verify(Input{Texts: []string{"T:ok"}, Now: now, Policy: set.Mode("venue")}); r.Decision != Accept {
+		t.Fatalf("known mode: %s/%s", r.Decision, r.Reason)
+	}
+	r := v.Verify(Input{Texts: []string{"T:ok"}, Now: now, Policy: set.Mode("venu")})
+	if r.Decision != Reject || r.Reason != ReasonNoPolicy {
+		t.Fatalf("mistyped mode: %s/%s, want reject/no_policy", r.Decision, r.Reason)
 	}
 }

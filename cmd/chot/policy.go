@@ -40,6 +40,9 @@ func readPolicySet(path string) (*verify.PolicySet, error) {
 		if p == nil {
 			return nil, fmt.Errorf("policy %s: mode %q is empty", path, name)
 		}
+		if err := p.Options().Check(); err != nil {
+			return nil, fmt.Errorf("policy %s: mode %q: %w", path, name, err)
+		}
 	}
 	return &verify.PolicySet{Modes: f.Modes}, nil
 }

@@ -83,6 +83,7 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 		trustLists                   multiFlag
 		bundle, root, at, policyFile string
 		mode, trustListKey           string
+		signerValidity, binding      string
 		asJSON, allowUnsigned        bool
 	)
 	fs.Var(&certs, "cert", "trust this DCC Document Signer Certificate (DER or PEM file); repeatable")
@@ -96,6 +97,8 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 	fs.StringVar(&root, "root", "", "the root public key the bundle must be signed by (with --trust)")
 	fs.StringVar(&at, "at", "", "judge validity at this time (RFC 3339; no zone = UTC); default now")
 	fs.StringVar(&policyFile, "policy", "", "apply the site rules of this policy file (YAML or JSON)")
+	fs.StringVar(&signerValidity, "signer-validity", "", "how the DSC must cover a DCC: signing_time (valid at iat; the default) or strict (also exp ≤ its notAfter); a --policy mode's own setting wins")
+	fs.StringVar(&binding, "issuer-binding", "", "a DCC whose DSC country is not its issuer's: refuse (the default) or warn; a --policy mode's own setting wins")
 	fs.StringVar(&mode, "mode", "", "policy mode to apply (default: the file's only mode, or \"default\")")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object per credential")
 	fs.Var(&texts, "text", "verify this text instead of INPUT; repeat for the chunks of one SMART Health Card")
@@ -145,6 +148,10 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 		}
 		bindBundleRules(pol, store)
 	}
+	opts := verify.Options{SignerValidity: signerValidity, IssuerBinding: binding}
+	if err := opts.Check(); err != nil {
+		return fail(e, "verify: %v", err)
+	}
 	v := newVerifier()
 	code := exitOK
 	for _, in := range inputs {
@@ -153,7 +160,8 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 			res.Reject(verify.ReasonNoQR, "no code found in the image")
 			res.Decision = verify.Reject
 		} else {
-			res = v.Verify(verify.Input{Texts: in, Trust: store, Now: now, Policy: pol})
+			// Without --policy only the credential is judged.
+			res = v.Verify(verify.Input{Texts: in, Trust: store, Now: now, Policy: pol, CredentialOnly: pol == nil, Options: opts})
 		}
 		out := newVerifyOutput(strings.Join(in, "\n"), res)
 		if asJSON {

@@ -53,7 +53,7 @@ func TestVerifyCLIConformance(t *testing.T) {
 			t.Fatal(err)
 		}
 		at := c.Clock.UTC().Format(time.RFC3339Nano)
-		code, stdout, stderr := runCLI(t, "", "verify", "--json", "--cert", certFile, "--at", at, "--text", c.Prefix)
+		code, stdout, stderr := runCLI(t, "", "verify", "--json", "--signer-validity", "strict", "--cert", certFile, "--at", at, "--text", c.Prefix)
 		var got verifyOutput
 		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 			t.Errorf("%s: exit %d, output %q, stderr %q: %v", c.Path, code, stdout, stderr, err)
@@ -63,7 +63,8 @@ func TestVerifyCLIConformance(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.Path, err)
 		}
-		want := v.Verify(verify.Input{Texts: []string{c.Prefix}, Trust: &verify.KeyList{List: []*verify.Key{key}}, Now: c.Clock})
+		want := v.Verify(verify.Input{Texts: []string{c.Prefix}, Trust: &verify.KeyList{List: []*verify.Key{key}}, Now: c.Clock,
+			CredentialOnly: true, Options: verify.Options{SignerValidity: verify.SignerStrict}})
 		wantCode := exitReject
 		if want.Decision == verify.Accept {
 			wantCode = exitOK

@@ -115,6 +115,9 @@ func TestConformance(t *testing.T) {
 				Texts: []string{c.Prefix},
 				Trust: &verify.KeyList{List: []*verify.Key{key}},
 				Now:   c.Clock,
+				// The reference harness checks exp ≤ the DSC's notAfter.
+				CredentialOnly: true,
+				Options:        verify.Options{SignerValidity: verify.SignerStrict},
 			})
 			names := make([]string, 0, len(c.Expected))
 			for f := range c.Expected {

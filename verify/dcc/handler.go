@@ -17,7 +17,19 @@ const Prefix = "HC1:"
 // safe for concurrent use.
 type Handler struct{}
 
-var _ verify.Handler = (*Handler)(nil)
+var (
+	_ verify.OptionsHandler = (*Handler)(nil)
+	_ verify.StepsHandler   = (*Handler)(nil)
+)
+
+// required are the steps a DCC must pass to be accepted.
+var required = []verify.Step{
+	verify.StepUnprefix, verify.StepBase45, verify.StepCompression, verify.StepCOSE, verify.StepDecode,
+	verify.StepSchema, verify.StepSignature, verify.StepKeyUsage, verify.StepValidity, verify.StepRevocation,
+}
+
+// RequiredSteps implements verify.StepsHandler.
+func (*Handler) RequiredSteps() []verify.Step { return required }
 
 // New returns the DCC handler.
 func New() *Handler { return &Handler{} }
@@ -28,13 +40,19 @@ func (*Handler) Format() verify.Format { return verify.FormatDCC }
 // Detect implements verify.Handler: a DCC starts with "HC1:".
 func (*Handler) Detect(text string) bool { return strings.HasPrefix(text, Prefix) }
 
-// Verify implements verify.Handler. It runs every step it can reach: after a
-// failure, the steps that do not depend on the failed one still run and get
-// their own outcome, while the first failure sets the reason.
+// Verify implements verify.Handler with the default options.
+func (h *Handler) Verify(texts []string, trust verify.TrustStore, now time.Time) verify.Result {
+	return h.VerifyOptions(texts, trust, now, verify.Options{})
+}
+
+// VerifyOptions implements verify.OptionsHandler. It runs every step it can
+// reach: after a failure, the steps that do not depend on the failed one
+// still run and get their own outcome, while the first failure sets the
+// reason.
 //
 // Result.Claims holds "iss", "iat" and "exp" (RFC 3339 text) and "hcert"
 // (the payload as JSON-like values), for display.
-func (*Handler) Verify(texts []string, trust verify.TrustStore, now time.Time) verify.Result {
+func (*Handler) VerifyOptions(texts []string, trust verify.TrustStore, now time.Time, opts verify.Options) verify.Result {
 	var res verify.Result
 	res.Format = verify.FormatDCC
 	if len(texts) != 1 || !strings.HasPrefix(texts[0], Prefix) {
@@ -104,8 +122,9 @@ func (*Handler) Verify(texts []string, trust verify.TrustStore, now time.Time) v
 			res.Fail(verify.StepKeyUsage, verify.ReasonKeyUsage,
 				fmt.Sprintf("the signer may not sign a %s certificate", typeName(res.Credential.Type)))
 		}
+		checkIssuer(&res, c, key, opts)
 	}
-	checkValidity(&res, c, key, now)
+	checkValidity(&res, c, key, now, opts)
 	checkRevocation(&res, msg, trust)
 	return res
 }
@@ -124,9 +143,10 @@ func checkKeys(res *verify.Result, msg *cose.Sign1Message, trust verify.TrustSto
 }
 
 // checkValidity requires iat ≤ now ≤ exp and, when the signer is known, that
-// its certificate covers the credential's life: notBefore ≤ iat and
-// exp ≤ notAfter.
-func checkValidity(res *verify.Result, c *claims, key *verify.Key, now time.Time) {
+// its certificate was valid when the credential was issued (notBefore ≤ iat
+// ≤ notAfter). With the strict signer validity it also requires that the
+// certificate outlives the credential (exp ≤ notAfter).
+func checkValidity(res *verify.Result, c *claims, key *verify.Key, now time.Time, opts verify.Options) {
 	var reason verify.Reason
 	var detail string
 	switch {
@@ -136,8 +156,10 @@ func checkValidity(res *verify.Result, c *claims, key *verify.Key, now time.Time
 		reason, detail = verify.ReasonExpired, "expired at "+c.ExpiresAt.Format(time.RFC3339)
 	case key != nil && !key.NotBefore.IsZero() && c.IssuedAt.Before(key.NotBefore):
 		reason, detail = verify.ReasonNotYetValid, "issued before its signer's certificate was valid"
-	case key != nil && !key.NotAfter.IsZero() && c.ExpiresAt.After(key.NotAfter):
-		reason, detail = verify.ReasonExpired, "expires after its signer's certificate"
+	case key != nil && !key.NotAfter.IsZero() && c.IssuedAt.After(key.NotAfter):
+		reason, detail = verify.ReasonExpired, "issued after its signer's certificate expired"
+	case opts.Strict() && key != nil && !key.NotAfter.IsZero() && c.ExpiresAt.After(key.NotAfter):
+		reason, detail = verify.ReasonExpired, "expires after its signer's certificate (signer validity strict)"
 	default:
 		res.Mark(verify.StepValidity, verify.Pass)
 		return
@@ -145,19 +167,50 @@ func checkValidity(res *verify.Result, c *claims, key *verify.Key, now time.Time
 	res.Fail(verify.StepValidity, reason, detail)
 }
 
+// checkIssuer binds the certificate to its signer: the DSC's country (the
+// trust list's, or the certificate's subject C) must be the DCC's issuing
+// country (the CWT iss when it is a country code, as the specification
+// says; otherwise, as Georgia's iss is the ministry's name, the entry's co).
+// A key without a country is not judged. A mismatch refuses with issuer_mismatch or, with the
+// warn binding, adds a warning.
+func checkIssuer(res *verify.Result, c *claims, key *verify.Key, opts verify.Options) {
+	country := c.Issuer
+	if !isCountryCode(country) {
+		country = entryCountry(res.Credential)
+	}
+	if key.Issuer == "" || country == "" || strings.EqualFold(key.Issuer, country) {
+		return
+	}
+	msg := fmt.Sprintf("signed by a DSC of %s, but issued by %s", key.Issuer, country)
+	if opts.WarnOnly() {
+		res.Warnings = append(res.Warnings, msg)
+		return
+	}
+	res.Fail(verify.StepKeyUsage, verify.ReasonIssuerMismatch, msg)
+}
+
+func isCountryCode(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
+
+// entryCountry is the co of the certificate's entry.
+func entryCountry(cred *verify.Credential) string {
+	switch {
+	case cred.Vaccination != nil:
+		return cred.Vaccination.Country
+	case cred.Test != nil:
+		return cred.Test.Country
+	case cred.Recovery != nil:
+		return cred.Recovery.Country
+	}
+	return ""
+}
+
 // checkRevocation asks the trust store about the UCI, country+UCI and
 // signature hashes.
 func checkRevocation(res *verify.Result, msg *cose.Sign1Message, trust verify.TrustStore) {
 	cred := res.Credential
-	country := ""
-	switch {
-	case cred.Vaccination != nil:
-		country = cred.Vaccination.Country
-	case cred.Test != nil:
-		country = cred.Test.Country
-	case cred.Recovery != nil:
-		country = cred.Recovery.Country
-	}
+	country := entryCountry(cred)
 	for _, q := range revocationQueries(res.Issuer, res.Kid, cred, country, signatureHashInput(msg)) {
 		if trust.Revoked(q) {
 			res.Fail(verify.StepRevocation, verify.ReasonRevoked, "revoked ("+q.Kind+" hash listed)")

@@ -8,6 +8,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +42,13 @@ func newSigner(t testing.TB, key crypto.Signer, types ...verify.CredType) *signe
 		t.Fatal(err)
 	}
 	return &signer{key: key, der: der, kid: trust.DCCKid(der), k: k}
+}
+
+// withIssuer is k bound to another country.
+func withIssuer(k *verify.Key, country string) *verify.Key {
+	c := *k
+	c.Issuer = country
+	return &c
 }
 
 func ecKey(t testing.TB, c elliptic.Curve) crypto.Signer {
@@ -157,6 +165,8 @@ func TestVerify(t *testing.T) {
 		// steps that must have this outcome; others are not checked
 		steps map[verify.Step]verify.Outcome
 		typ   verify.CredType
+		opts  verify.Options
+		warn  string // a warning that must be present
 	}{
 		{name: "ES256 vaccination", texts: []string{valid}, trust: []*verify.Key{es.k}, reason: verify.ReasonOK, typ: verify.TypeVaccination,
 			steps: map[verify.Step]verify.Outcome{verify.StepSchema: verify.Pass, verify.StepSignature: verify.Pass, verify.StepValidity: verify.Pass, verify.StepKeyUsage: verify.Pass, verify.StepRevocation: verify.Pass}},
@@ -183,7 +193,16 @@ func TestVerify(t *testing.T) {
 		{name: "expired", texts: []string{valid}, trust: []*verify.Key{es.k}, now: exp.Add(time.Second), reason: verify.ReasonExpired},
 		{name: "not yet valid", texts: []string{valid}, trust: []*verify.Key{es.k}, now: iat.Add(-time.Second), reason: verify.ReasonNotYetValid},
 		{name: "at exp exactly", texts: []string{valid}, trust: []*verify.Key{es.k}, now: exp, reason: verify.ReasonOK},
-		{name: "exp after the DSC", texts: []string{es.issue(t, vacc(), iat, t0.AddDate(3, 0, 0))}, trust: []*verify.Key{es.k}, reason: verify.ReasonExpired},
+		{name: "exp after the DSC: the DCC's exp governs", texts: []string{es.issue(t, vacc(), iat, t0.AddDate(3, 0, 0))}, trust: []*verify.Key{es.k}, reason: verify.ReasonOK},
+		{name: "exp after the DSC, strict", texts: []string{es.issue(t, vacc(), iat, t0.AddDate(3, 0, 0))}, trust: []*verify.Key{es.k}, reason: verify.ReasonExpired,
+			opts: verify.Options{SignerValidity: verify.SignerStrict}},
+		{name: "DSC expired since, signing time", texts: []string{es.issue(t, vacc(), iat, t0.AddDate(3, 0, 0))}, trust: []*verify.Key{es.k}, now: t0.AddDate(2, 1, 0), reason: verify.ReasonOK},
+		{name: "iat after the DSC expired", texts: []string{es.issue(t, vacc(), t0.AddDate(2, 0, 1), t0.AddDate(3, 0, 0))}, trust: []*verify.Key{es.k}, now: t0.AddDate(2, 1, 0), reason: verify.ReasonExpired},
+		{name: "DSC country is not the issuer's", texts: []string{valid}, trust: []*verify.Key{withIssuer(es.k, "DE")}, reason: verify.ReasonIssuerMismatch,
+			steps: map[verify.Step]verify.Outcome{verify.StepSignature: verify.Pass, verify.StepKeyUsage: verify.Fail}},
+		{name: "DSC country mismatch, warn", texts: []string{valid}, trust: []*verify.Key{withIssuer(es.k, "DE")}, reason: verify.ReasonOK,
+			opts: verify.Options{IssuerBinding: verify.BindingWarn}, warn: "signed by a DSC of DE, but issued by XX"},
+		{name: "DSC country matches, case aside", texts: []string{valid}, trust: []*verify.Key{withIssuer(es.k, "xx")}, reason: verify.ReasonOK},
 		{name: "iat before the DSC", texts: []string{es.issue(t, vacc(), t0.AddDate(-2, 0, 0), exp)}, trust: []*verify.Key{es.k}, reason: verify.ReasonNotYetValid},
 		{name: "revoked UCI", texts: []string{valid}, trust: []*verify.Key{es.k}, reason: verify.ReasonRevoked,
 			revoke: []verify.Revocation{{Format: verify.FormatDCC, Kind: HashUCI, Value: RevocationHash([]byte("URN:UVCI:01:XX:ABC123#X"))}}},
@@ -230,7 +249,11 @@ func TestVerify(t *testing.T) {
 			if now.IsZero() {
 				now = t0
 			}
-			res := v.Verify(verify.Input{Texts: tt.texts, Trust: &verify.KeyList{List: tt.trust, Revocations: tt.revoke}, Now: now})
+			res := v.Verify(verify.Input{Texts: tt.texts, Trust: &verify.KeyList{List: tt.trust, Revocations: tt.revoke}, Now: now,
+				CredentialOnly: true, Options: tt.opts})
+			if tt.warn != "" && !slices.Contains(res.Warnings, tt.warn) {
+				t.Errorf("warnings %q, want %q", res.Warnings, tt.warn)
+			}
 			if res.Reason != tt.reason {
 				t.Fatalf("reason %q (%s), want %q; steps %v", res.Reason, res.Detail, tt.reason, res.Steps)
 			}

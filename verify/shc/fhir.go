@@ -32,9 +32,6 @@ var primarySeries = map[string]int{
 	"511": 2, // CoronaVac
 }
 
-// covidCVX lists CVX codes of COVID-19 vaccines (primary and boosters).
-var covidCVX = []string{"207", "208", "210", "211", "212", "213", "217", "218", "219", "221", "225", "226", "227", "228", "229", "230", "300", "301", "302", "500", "501", "502", "503", "504", "505", "506", "507", "508", "509", "510", "511", "512", "513", "514", "515", "516", "517", "518", "519", "520", "521"}
-
 // naat and antigen list SARS-CoV-2 LOINC test codes by kind.
 var (
 	naat    = []string{"94306-8", "94309-2", "94500-6", "94531-1", "94533-7", "94534-5", "94559-2", "94565-9", "94756-4", "94757-2", "94759-8", "94760-6", "94845-5", "95406-5", "95409-9"}
@@ -127,9 +124,17 @@ func credential(c *claims, payload []byte) *verify.Credential {
 	}
 	switch {
 	case len(imms) > 0:
+		// Only COVID-19 vaccines count for COVID-19 rules: a card of other
+		// immunizations (influenza) has no vaccination a rule can accept.
 		cred.Type = verify.TypeVaccination
-		cred.Vaccination = vaccination(imms)
-		if slices.Contains(covidCVX, imms[len(imms)-1].VaccineCode.code(systemCVX)) {
+		var covid []*resource
+		for _, r := range imms {
+			if isCOVIDVaccine(r.VaccineCode) {
+				covid = append(covid, r)
+			}
+		}
+		if len(covid) > 0 {
+			cred.Vaccination = vaccination(covid)
 			cred.Disease = diseaseCOVID
 		}
 	case len(obs) > 0:

@@ -18,7 +18,18 @@ import (
 // safe for concurrent use.
 type Handler struct{}
 
-var _ verify.Handler = (*Handler)(nil)
+var _ verify.StepsHandler = (*Handler)(nil)
+
+// required are the steps a card must pass to be accepted. Unprefix and
+// numeric are skipped for a bare JWS or a card file, revocation when the
+// issuer publishes no list for the key.
+var required = []verify.Step{
+	verify.StepCOSE, verify.StepCompression, verify.StepDecode, verify.StepSignature,
+	verify.StepKeyUsage, verify.StepValidity,
+}
+
+// RequiredSteps implements verify.StepsHandler.
+func (*Handler) RequiredSteps() []verify.Step { return required }
 
 // New returns a Handler.
 func New() *Handler { return &Handler{} }

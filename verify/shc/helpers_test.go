@@ -60,7 +60,7 @@ func specTrust(t testing.TB, alsoAs ...string) *verify.KeyList {
 func newVerifier() *verify.Verifier { return verify.New(New()) }
 
 func run(v *verify.Verifier, texts []string, trust verify.TrustStore, now time.Time) verify.Result {
-	return v.Verify(verify.Input{Texts: texts, Trust: trust, Now: now})
+	return v.Verify(verify.Input{Texts: texts, Trust: trust, Now: now, CredentialOnly: true})
 }
 
 // unix turns fractional seconds into a time, to the millisecond.

@@ -75,7 +75,7 @@ func TestCovidLabPayload(t *testing.T) {
 	}
 	// A policy that refuses positive tests refuses it.
 	pol := &verify.Policy{Accept: []verify.CredType{verify.TypeTest}}
-	res = newVerifier().Verify(verify.Input{Texts: []string{jws}, Trust: trustKey(t, specIssuer, &key.PublicKey), Now: sdkNow, Policy: pol})
+	res = newVerifier().Verify(verify.Input{Texts: []string{jws}, Trust: trustKey(t, specIssuer, &key.PublicKey), Now: sdkNow, Policy: pol, CredentialOnly: pol == nil})
 	if res.Reason != verify.ReasonPolicy || res.Rule != verify.RuleTestPositive {
 		t.Errorf("with policy: %s (%s), want policy %s", res.Reason, res.Rule, verify.RuleTestPositive)
 	}

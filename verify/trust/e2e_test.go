@@ -87,7 +87,7 @@ func TestBundleVerifies(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res := v.Verify(verify.Input{Texts: []string{strings.TrimSpace(tc.text)}, Trust: tc.trust, Now: tc.now})
+			res := v.Verify(verify.Input{Texts: []string{strings.TrimSpace(tc.text)}, Trust: tc.trust, Now: tc.now, CredentialOnly: true})
 			want := verify.Accept
 			if tc.reason != verify.ReasonOK {
 				want = verify.Reject

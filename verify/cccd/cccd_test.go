@@ -46,7 +46,7 @@ func TestCCCD(t *testing.T) {
 	v := verify.New(New())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := v.Verify(verify.Input{Texts: []string{tt.text}, Now: now, Policy: tt.policy})
+			res := v.Verify(verify.Input{Texts: []string{tt.text}, Now: now, Policy: tt.policy, CredentialOnly: tt.policy == nil})
 			if res.Format != tt.format || res.Decision != tt.decision || res.Reason != tt.reason {
 				t.Fatalf("got %s %s/%s (%s), want %s %s/%s", res.Format, res.Decision, res.Reason, res.Detail, tt.format, tt.decision, tt.reason)
 			}

@@ -113,7 +113,7 @@ func TestWHOPayloads(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			text := tt.signer.issueCWT(t, tt.claims)
-			res := v.Verify(verify.Input{Texts: []string{text}, Trust: trustAll, Now: t0, Policy: tt.policy})
+			res := v.Verify(verify.Input{Texts: []string{text}, Trust: trustAll, Now: t0, Policy: tt.policy, CredentialOnly: tt.policy == nil})
 			if res.Format != tt.format || res.Reason != tt.reason || res.Rule != tt.rule {
 				t.Fatalf("got %s %s/%s rule %q (%s), want %s %s rule %q", res.Format, res.Decision, res.Reason, res.Rule, res.Detail, tt.format, tt.reason, tt.rule)
 			}
@@ -193,7 +193,7 @@ func TestWHOVectors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := v.Verify(verify.Input{Texts: []string{string(b)}, Trust: &verify.KeyList{List: []*verify.Key{xcl, mte}}, Now: tt.at})
+			res := v.Verify(verify.Input{Texts: []string{string(b)}, Trust: &verify.KeyList{List: []*verify.Key{xcl, mte}}, Now: tt.at, CredentialOnly: true})
 			if res.Reason != tt.reason || res.Steps[verify.StepSignature] != tt.sig {
 				t.Errorf("got %s %s (%s), signature %s; want %s, signature %s", res.Format, res.Reason, res.Detail, res.Steps[verify.StepSignature], tt.reason, tt.sig)
 			}

@@ -1,6 +1,7 @@
 package checkpoint
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -55,7 +56,12 @@ func TestTrustedClockLearnsFromHub(t *testing.T) {
 		t.Fatalf("before sync: %s, want untrusted", st.State)
 	}
 	hub := mustTime("2021-10-05T12:00:00Z")
-	tc.ObserveServerTime(hub, 200*time.Millisecond)
+	// The wall clock (1970) cannot confirm the hub: three answers must agree.
+	for i := range 3 {
+		if took := tc.ObserveServerTime(hub, 200*time.Millisecond); took != (i == 2) {
+			t.Fatalf("answer %d taken=%v, want only the third", i+1, took)
+		}
+	}
 	got, st := tc.Now()
 	if st.State != record.ClockSynced || !got.Equal(hub.Add(100*time.Millisecond)) {
 		t.Fatalf("after sync: %s %s, want %s synced", got, st.State, hub.Add(100*time.Millisecond))
@@ -101,4 +107,139 @@ func TestTrustedClockNeverGoesBack(t *testing.T) {
 	if got, _ := tc.Now(); got.Before(mustTime("2022-04-01T00:00:00Z")) {
 		t.Errorf("hub time behind the last known good time moved the clock back to %s", got)
 	}
+}
+
+// TestClockOneAnswerCannotPushFar: one wrong hub answer (unsigned JSON, maybe
+// over plain http) a year ahead does not move the time nor the persisted last
+// known good time; answers that agree with the estimate still are taken.
+func TestClockOneAnswerCannotPushFar(t *testing.T) {
+	now := mustTime("2026-11-01T08:00:00Z")
+	store := &memTime{t: now.Add(-time.Hour)}
+	bc := &manualClock{wall: now, up: time.Minute}
+	tc := NewTrustedClock(bc, store, ClockOptions{})
+	if !tc.ObserveServerTime(now.Add(time.Second), 0) {
+		t.Fatal("an answer agreeing with the wall clock was not taken")
+	}
+	if took := tc.ObserveServerTime(now.AddDate(1, 0, 0), 0); took {
+		t.Error("one answer a year ahead was taken")
+	}
+	got, st := tc.Now()
+	if st.State != record.ClockSynced || got.Sub(now) > time.Minute {
+		t.Errorf("after a wrong answer: %s %s, want synced near %s", got, st.State, now)
+	}
+	if !strings.Contains(st.Detail, "waiting") {
+		t.Errorf("detail %q does not say an answer is waiting", st.Detail)
+	}
+	if k := store.KnownTime(); k.Sub(now) > time.Minute {
+		t.Errorf("persisted last known time %s: pushed by one answer", k)
+	}
+	bc.advance(30 * time.Second)
+	if !tc.ObserveServerTime(now.Add(30*time.Second), 0) {
+		t.Error("a good answer after the wrong one was not taken")
+	}
+	if got, _ := tc.Now(); got.Sub(now) > time.Minute {
+		t.Errorf("time %s after the good answer", got)
+	}
+}
+
+// TestClockFarMoveNeedsAgreement: a far move is taken only after Agree
+// answers in a row agree on the monotonic clock; one that disagrees starts
+// the count again.
+func TestClockFarMoveNeedsAgreement(t *testing.T) {
+	last := mustTime("2026-10-01T08:00:00Z")
+	hub := last.Add(48 * time.Hour)
+	tests := []struct {
+		name    string
+		answers []time.Duration // offsets from hub, one answer per 10 s of uptime
+		took    []bool
+	}{
+		{"three agree", []time.Duration{0, 0, 0}, []bool{false, false, true}},
+		{"drift within tolerance", []time.Duration{0, 2 * time.Second, -2 * time.Second}, []bool{false, false, true}},
+		{"a disagreeing one restarts the count", []time.Duration{0, time.Hour, time.Hour, time.Hour}, []bool{false, false, false, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bc := &manualClock{wall: time.Unix(0, 0), up: time.Minute} // booted in 1970
+			store := &memTime{t: last}
+			tc := NewTrustedClock(bc, store, ClockOptions{})
+			for i, off := range tt.answers {
+				if got := tc.ObserveServerTime(hub.Add(off).Add(time.Duration(i)*10*time.Second), 0); got != tt.took[i] {
+					t.Fatalf("answer %d: taken=%v, want %v", i+1, got, tt.took[i])
+				}
+				if i < len(tt.answers)-1 {
+					if _, st := tc.Now(); st.State != record.ClockUntrusted {
+						t.Fatalf("answer %d: state %s before agreement, want untrusted", i+1, st.State)
+					}
+					if !store.KnownTime().Equal(last) {
+						t.Fatalf("answer %d: last known time moved to %s before agreement", i+1, store.KnownTime())
+					}
+				}
+				bc.advance(10 * time.Second)
+			}
+			if _, st := tc.Now(); st.State != record.ClockSynced {
+				t.Errorf("after agreement: %s, want synced", st.State)
+			}
+			if store.KnownTime().Before(hub) {
+				t.Errorf("last known time %s not raised after agreement", store.KnownTime())
+			}
+		})
+	}
+}
+
+// TestClockHubBehindLastKnown: a hub that agrees on a time well before the
+// last known good time (which a past mistake pushed ahead) leaves the clock
+// untrusted and the page says how to reset it.
+func TestClockHubBehindLastKnown(t *testing.T) {
+	wrong := mustTime("2027-06-01T00:00:00Z")
+	hub := mustTime("2026-11-01T08:00:00Z")
+	bc := &manualClock{wall: hub, up: time.Minute}
+	tc := NewTrustedClock(bc, &memTime{t: wrong}, ClockOptions{})
+	for range 3 {
+		tc.ObserveServerTime(hub, 0)
+	}
+	got, st := tc.Now()
+	if st.State != record.ClockUntrusted || got.Before(wrong) {
+		t.Errorf("%s %s, want untrusted and not before the last known time", got, st.State)
+	}
+	if !strings.Contains(st.Detail, "reset-clock") {
+		t.Errorf("detail %q does not say how to reset", st.Detail)
+	}
+}
+
+// blockingTime is a TimeStore whose writes block until released, like an
+// fsync on a slow SD card.
+type blockingTime struct {
+	memTime
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingTime) SetKnownTime(t time.Time) error {
+	b.entered <- struct{}{}
+	<-b.release
+	return b.memTime.SetKnownTime(t)
+}
+
+// TestClockPersistDoesNotBlockNow: while the last known time is being written,
+// decisions (Now) go on.
+func TestClockPersistDoesNotBlockNow(t *testing.T) {
+	now := mustTime("2026-11-01T08:00:00Z")
+	store := &blockingTime{memTime: memTime{t: now.Add(-time.Hour)}, entered: make(chan struct{}), release: make(chan struct{})}
+	tc := NewTrustedClock(&manualClock{wall: now, up: time.Minute}, store, ClockOptions{})
+	go tc.ObserveServerTime(now, 0)
+	<-store.entered // the write is in progress
+	done := make(chan ClockState)
+	go func() { _, st := tc.Now(); done <- st }()
+	select {
+	case st := <-done:
+		if st.State != record.ClockSynced {
+			t.Errorf("state %s during the write, want synced", st.State)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("Now blocked behind the write of the last known time")
+		close(store.release)
+		<-done
+		return
+	}
+	close(store.release)
 }

@@ -74,6 +74,7 @@ const (
 	ReasonDoorPassed     = "door_passed"     // the door sensor saw the person pass
 	ReasonManualButton   = "manual_button"   // opened by the manual button
 	ReasonManualWeb      = "manual_web"      // opened from the status page
+	ReasonClockReset     = "clock_reset"     // a technician reset the last known good time (chotd -reset-clock)
 )
 
 // Decisions the checkpoint logs beyond accept and reject.

@@ -144,3 +144,36 @@ func (s *Store) SetKnownTime(t time.Time) error {
 	s.mu.Unlock()
 	return nil
 }
+
+// ResetKnownTime sets the last known good time to t, lower or higher than
+// the stored one (zero forgets it), and returns the value it replaced. It is
+// the technician's way out when a wrong time was learnt (`chotd
+// -reset-clock`); the daemon itself only ever raises the time.
+func (s *Store) ResetKnownTime(t time.Time) (old time.Time, err error) {
+	if err := s.enterWrite(); err != nil {
+		return time.Time{}, err
+	}
+	defer s.leave()
+	s.metaMu.Lock()
+	defer s.metaMu.Unlock()
+	old = s.KnownTime()
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bucketMeta)
+		if t.IsZero() {
+			return m.Delete(keyKnownTime)
+		}
+		v := make([]byte, 8)
+		binary.BigEndian.PutUint64(v, uint64(t.UnixNano()))
+		return m.Put(keyKnownTime, v)
+	})
+	if err != nil {
+		return old, fmt.Errorf("store: reset known time: %w", err)
+	}
+	s.mu.Lock()
+	s.st.knownTime = time.Time{}
+	if !t.IsZero() {
+		s.st.knownTime = time.Unix(0, t.UnixNano())
+	}
+	s.mu.Unlock()
+	return old, nil
+}

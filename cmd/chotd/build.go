@@ -86,7 +86,7 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger) (_ *daemon, err e
 	if err != nil {
 		return nil, fmt.Errorf("device identity: %w", err)
 	}
-	d.clock = checkpoint.NewTrustedClock(bootClock, d.store, checkpoint.ClockOptions{Floor: buildFloor()})
+	d.clock = checkpoint.NewTrustedClock(bootClock, d.store, checkpoint.ClockOptions{Floor: buildFloor(), Logger: log.With("part", "clock")})
 	d.trust = &trustSource{clock: d.clock}
 	if err := d.loadTrust(); err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/chot-dev/chot/checkpoint"
+	"github.com/chot-dev/chot/store"
 	"github.com/chot-dev/chot/verify"
 	"github.com/chot-dev/chot/verify/trust"
 )
@@ -58,10 +59,7 @@ func (d *daemon) loadTrust() error {
 		if err != nil {
 			return fmt.Errorf("trust.bundle: %w", err)
 		}
-		switch err := d.install(data); {
-		case errors.Is(err, trust.ErrRollback):
-			d.log.Info("trust: bundle file not newer than the installed one", "file", f)
-		case err != nil:
+		if err := d.install(data); err != nil {
 			d.log.Error("trust: bundle file refused", "file", f, "err", err)
 		}
 	}
@@ -71,15 +69,38 @@ func (d *daemon) loadTrust() error {
 // install checks a bundle (signature by a pinned root, version above the
 // installed one, not expired), stores it durably in one transaction and only
 // then puts it in force. It is uplink's Install hook.
+//
+// A bundle that is not newer than the installed one is not an error: there
+// is nothing to do, and the uplink keeps its ETag instead of downloading the
+// same bundle again at every pull (up to 16 MiB over a cellular link) and
+// showing a false error on the page. An older one is logged as a warning.
 func (d *daemon) install(data []byte) error {
 	d.installMu.Lock()
 	defer d.installMu.Unlock()
 	now, _ := d.clock.Now()
 	if _, err := d.trust.store.Install(data, d.roots, now, d.store.SetBundle); err != nil {
+		if errors.Is(err, trust.ErrRollback) || errors.Is(err, store.ErrBundleRollback) {
+			d.noteRollback(data, err)
+			return nil
+		}
 		return err
 	}
 	s := d.trust.store.Load()
 	d.clock.ObserveLowerBound(s.IssuedAt())
 	d.log.Info("trust: bundle installed", "version", s.Version(), "keys", s.KeyCount(), "expires", s.ExpiresAt())
 	return nil
+}
+
+// noteRollback logs a bundle that was not installed for not being newer.
+func (d *daemon) noteRollback(data []byte, err error) {
+	var installed uint64
+	if s := d.trust.store.Load(); s != nil {
+		installed = s.Version()
+	}
+	if b, _, ierr := trust.Inspect(data); ierr == nil && b.Version < installed {
+		d.log.Warn("trust: offered an older bundle than the installed one; kept the installed one",
+			"offered", b.Version, "installed", installed)
+		return
+	}
+	d.log.Info("trust: bundle already installed", "version", installed, "detail", err)
 }

@@ -217,7 +217,7 @@ func oneGroup(hcert any) error {
 	}
 	var present []string
 	for _, g := range groups {
-		if _, ok := m[g.key]; ok {
+		if e, ok := m[g.key]; ok && e != nil { // a null group is the schema's to refuse
 			present = append(present, g.key)
 		}
 	}

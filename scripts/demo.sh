@@ -3,7 +3,8 @@
 # bbolt file, a real chot-hub on loopback, and the status page.
 #
 # It mints a trust root, a Vietnamese DCC signer and an SHC issuer; issues
-# valid, expired, revoked, forged, wrong-policy and unreadable credentials;
+# valid, expired, revoked, forged, wrong-policy (chot's rules and CertLogic) and
+# unreadable credentials;
 # signs a trust bundle; turns the codes into camera frames; starts chot-hub
 # and chotd; and prints the page's URL. Ctrl-C stops everything.
 #
@@ -59,11 +60,16 @@ $chot issue dcc "${dcc[@]}" --type test --test-kind rat --date "$(ago '5 days')"
 # 8. unreadable: a code that is not a credential, and a truncated DCC
 $chot issue qr --text "https://example.invalid/not-a-health-pass" --png "$D/codes/08-not-a-pass.png"
 $chot issue qr --text "HC1:6BFOXN*TS0BI\$ZD.P9UOL97O4-2HH77HRM3DSPTLRR+%3.ABD" --png "$D/codes/09-truncated.png"
+# 10. CertLogic refusal: an antigen test 12 hours old passes chot's travel rules,
+# but Viet Nam's entry rule TR-VN-0001 (configs/rules/vn-entry.json) takes PCR only
+$chot issue dcc "${dcc[@]}" --type test --test-kind rat --date "$(ago '12 hours')" \
+  --png "$D/codes/10-antigen-certlogic.png" >/dev/null
+$chot rules check configs/rules/*.json | sed 's/^/   /'
 
 echo "== trust bundle v1 (signer certificate, SHC issuer, revocations, policy)"
 $chot trust build --version 1 --key "$D/keys/root.key" --cert "$D/keys/dsc-vn.pem" \
   --jwks "$shc_iss=$D/keys/jwks.json" --revocations "$D/keys/revoked.txt" \
-  --policy configs/policy.yaml --valid 720h --stale 168h --out "$D/bundle-v1.cose" >/dev/null
+  --policy configs/policy.yaml --rules vn-entry=configs/rules/vn-entry.json --rules venue-2g=configs/rules/venue-2g.json --valid 720h --stale 168h --out "$D/bundle-v1.cose" >/dev/null
 $chot trust inspect --root "$D/keys/root.pub" "$D/bundle-v1.cose" | sed 's/^/   /'
 
 echo "== camera frames"
@@ -72,7 +78,7 @@ echo "== camera frames"
 # about half the size).
 $chot frames --out "$D/frames" "$D/codes/01-valid-dcc.png" | sed 's/^/   /'
 $chot frames --out "$D/frames" --first 10 --width 1920 --height 1080 "$D/codes/02-valid-shc.png" | sed 's/^/   /'
-$chot frames --out "$D/frames" --first 19 "$D"/codes/0[3-9]-*.png | sed 's/^/   /'
+$chot frames --out "$D/frames" --first 19 "$D"/codes/0[3-9]-*.png "$D"/codes/1[0-9]-*.png | sed 's/^/   /'
 
 echo "== chot-hub on 127.0.0.1:8090"
 head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$D/hub/operator-token"

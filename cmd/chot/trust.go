@@ -162,6 +162,8 @@ func cmdTrustBuild(_ context.Context, e *env, args []string) int {
 	allowUnsigned := fs.Bool("trustlist-unsigned", false, "take a --trustlist that has no signature (marked unsigned in the bundle)")
 	fs.Var(&ruleFiles, "rules", "EU business rules (CertLogic) for policy modes' rule_sets: NAME=FILE, a rule or an array of rules; repeatable")
 	fs.Var(&revs, "revocations", "a revocation list (EU DCC batch JSON, or text with a '# kind:' header); repeatable")
+	var ff formatFlags
+	ff.register(fs, "divoc-key")
 	now := atFlag(fs, e)
 	if c := parseFlags(fs, args); c >= 0 {
 		return c
@@ -185,6 +187,9 @@ func cmdTrustBuild(_ context.Context, e *env, args []string) int {
 	src := sources{certs: certs, lists: lists, jwks: jwks, revs: revs, trustLists: trustLists, listKey: key,
 		opts: trust.TrustListOptions{AllowUnsigned: *allowUnsigned}, report: e.stderr}
 	if err := addSources(b, src); err != nil {
+		return fail(e, "trust build: %v", err)
+	}
+	if err := ff.addToBundle(b, t, e.stderr); err != nil {
 		return fail(e, "trust build: %v", err)
 	}
 	if *policyPath != "" {

@@ -102,6 +102,8 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 	fs.StringVar(&mode, "mode", "", "policy mode to apply (default: the file's only mode, or \"default\")")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object per credential")
 	fs.Var(&texts, "text", "verify this text instead of INPUT; repeat for the chunks of one SMART Health Card")
+	var ff formatFlags
+	ff.register(fs, "key")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: chot verify [flags] INPUT   (INPUT: an image, a text/.smart-health-card file, or - for stdin)")
 		fs.PrintDefaults()
@@ -138,6 +140,9 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 	}
 	store, err := loadTrust(trustFlags{certs: certs, dscLists: dscLists, jwks: jwks, bundle: bundle, root: root,
 		trustLists: trustLists, trustListKey: trustListKey, allowUnsigned: allowUnsigned, reportTo: e.stderr}, now)
+	if err == nil {
+		store, err = ff.addTo(store, now, e.stderr)
+	}
 	if err != nil {
 		return fail(e, "verify: %v", err)
 	}

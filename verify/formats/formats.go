@@ -7,13 +7,15 @@ import (
 	"github.com/chot-dev/chot/verify"
 	"github.com/chot-dev/chot/verify/cccd"
 	"github.com/chot-dev/chot/verify/dcc"
+	"github.com/chot-dev/chot/verify/divoc"
 	"github.com/chot-dev/chot/verify/shc"
+	"github.com/chot-dev/chot/verify/vdsnc"
 )
 
 // Handlers returns a handler of each format: HCERT (EU DCC and the WHO's
-// DDCC and DVC), SMART Health Cards, Vietnam's CCCD.
+// DDCC and DVC), ICAO VDS-NC, SMART Health Cards, DIVOC, Vietnam's CCCD.
 func Handlers() []verify.Handler {
-	return []verify.Handler{dcc.New(), shc.New(), cccd.New()}
+	return []verify.Handler{dcc.New(), vdsnc.New(), shc.New(), divoc.New(), cccd.New()}
 }
 
 // New returns a verifier of every format.

@@ -354,7 +354,7 @@ func (b *Bundle) Stale(now time.Time) bool { return !now.Before(b.StaleAfter) }
 // Expired reports whether the bundle is past its expires_at time at now.
 func (b *Bundle) Expired(now time.Time) bool { return !now.Before(b.ExpiresAt) }
 
-var knownFormats = []verify.Format{verify.FormatDCC, verify.FormatSHC}
+var knownFormats = []verify.Format{verify.FormatDCC, verify.FormatSHC, verify.FormatVDSNC, verify.FormatDIVOC}
 
 // Key turns the entry into the key the verifier uses. A DCC certificate goes
 // through KeyFromDSC, so its extended key usage decides the allowed types.
@@ -374,6 +374,9 @@ func (e *KeyEntry) Key() (*verify.Key, error) {
 		}
 		if e.Format == verify.FormatDCC && string(e.Kid) != string(DCCKid(e.Cert)) {
 			return nil, errors.New("kid is not DCCKid(cert)")
+		}
+		if e.Format == verify.FormatVDSNC {
+			return vdsncKey(e) // formats.go
 		}
 		k, err := KeyFromDSC(e.Cert, e.Issuer)
 		if err != nil {
@@ -438,6 +441,10 @@ func (r *RevocationEntry) check() error {
 			if len(v) == 0 {
 				return fmt.Errorf("value %d empty", i)
 			}
+		}
+	case KindSerial:
+		if err := checkSerials(r); err != nil { // formats.go
+			return err
 		}
 	default:
 		return fmt.Errorf("kind %q unknown", r.Kind)

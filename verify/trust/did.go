@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/chot-dev/chot/verify"
@@ -155,11 +156,4 @@ func didEntry(m *didMethod) (KeyEntry, error) {
 	return e, nil
 }
 
-func indexOf(s []string, v string) int {
-	for i, x := range s {
-		if x == v {
-			return i
-		}
-	}
-	return -1
-}
+func indexOf(s []string, v string) int { return slices.Index(s, v) }

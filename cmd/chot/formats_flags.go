@@ -1,0 +1,119 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/chot-dev/chot/verify"
+	"github.com/chot-dev/chot/verify/trust"
+)
+
+// formatFlags are the trust files of the formats beyond the DCC and SHC:
+// ICAO VDS-NC country signing CAs and their CRLs, and DIVOC keys. `chot
+// verify` and `chot trust build` take them.
+type formatFlags struct {
+	cscas, crls, keys multiFlag
+}
+
+// register adds --csca, --crl and the DIVOC key flag (keyFlag: "key" for
+// verify, "divoc-key" for trust build, whose --key is the root key).
+func (f *formatFlags) register(fs *flag.FlagSet, keyFlag string) {
+	fs.Var(&f.cscas, "csca", "trust this ICAO country signing CA (DER or PEM) for VDS-NC seals; repeatable")
+	fs.Var(&f.crls, "crl", "apply this CRL of a --csca (DER or PEM; its signature must verify with that CSCA); repeatable")
+	fs.Var(&f.keys, keyFlag, "trust this DIVOC signer: VERIFICATION_METHOD=FILE (did:india=india.pem; a PEM public key or certificate), "+
+		"bound to that method only; repeatable")
+}
+
+func (f *formatFlags) empty() bool { return len(f.cscas)+len(f.crls)+len(f.keys) == 0 }
+
+// entries imports the files. A CRL past its next update is still applied
+// (its entries stay revoked) and warned about on warn.
+func (f *formatFlags) entries(now time.Time, warn io.Writer) ([]trust.KeyEntry, []trust.RevocationEntry, error) {
+	var keys []trust.KeyEntry
+	for _, file := range f.cscas {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, nil, err
+		}
+		es, err := trust.ImportCSCAs(data, "")
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", file, err)
+		}
+		keys = append(keys, es...)
+	}
+	var revs []trust.RevocationEntry
+	for _, file := range f.crls {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, nil, err
+		}
+		e, crl, err := trust.ImportCRL(data, keys)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", file, err)
+		}
+		if crl.Stale(now) && warn != nil {
+			fmt.Fprintf(warn, "chot: warning: CRL %s of %s is stale: next update was %s (applied anyway: %d serials)\n",
+				file, e.Issuer, crl.NextUpdate.UTC().Format(time.DateOnly), len(e.Values))
+		}
+		if len(e.Values) > 0 {
+			revs = append(revs, e)
+		}
+	}
+	for _, arg := range f.keys {
+		method, file, ok := strings.Cut(arg, "=")
+		if !ok || !strings.HasPrefix(method, "did:") || file == "" {
+			return nil, nil, fmt.Errorf("DIVOC key %q: want VERIFICATION_METHOD=FILE (did:india=india.pem): "+
+				"a DIVOC key is bound to the verification method it signs as", arg)
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, nil, err
+		}
+		e, err := trust.ImportDIVOCKey(method, data)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", file, err)
+		}
+		keys = append(keys, e)
+	}
+	return keys, revs, nil
+}
+
+// addTo merges the files' keys into the store `chot verify` built.
+func (f *formatFlags) addTo(s verify.TrustStore, now time.Time, warn io.Writer) (verify.TrustStore, error) {
+	if f.empty() {
+		return s, nil
+	}
+	keys, revs, err := f.entries(now, warn)
+	if err != nil {
+		return nil, err
+	}
+	own, err := trust.NewStore(&trust.Bundle{Keys: keys, Revocations: revs})
+	if err != nil {
+		return nil, err
+	}
+	switch x := s.(type) {
+	case *trust.Store:
+		return trust.Merge(x, own), nil
+	case verify.EmptyTrust:
+		return own, nil
+	}
+	return nil, fmt.Errorf("cannot merge the VDS-NC and DIVOC keys with a %T", s)
+}
+
+// addToBundle imports the files into a bundle being built.
+func (f *formatFlags) addToBundle(b *trust.Bundle, now time.Time, warn io.Writer) error {
+	if f.empty() {
+		return nil
+	}
+	keys, revs, err := f.entries(now, warn)
+	if err != nil {
+		return err
+	}
+	b.Keys = append(b.Keys, keys...)
+	b.Revocations = append(b.Revocations, revs...)
+	return nil
+}

@@ -36,6 +36,13 @@ const Issuer = "VNM"
 type Handler struct{}
 
 var _ verify.Handler = (*Handler)(nil)
+var _ verify.StepsHandler = (*Handler)(nil)
+
+// RequiredSteps implements verify.StepsHandler. The signature step never
+// passes: only the check-in mode, which skips it, lets a CCCD through.
+func (*Handler) RequiredSteps() []verify.Step {
+	return []verify.Step{verify.StepUnprefix, verify.StepDecode, verify.StepSchema, verify.StepSignature, verify.StepValidity}
+}
 
 // New returns the CCCD handler.
 func New() *Handler { return &Handler{} }

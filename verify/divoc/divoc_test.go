@@ -71,7 +71,7 @@ func TestVectors(t *testing.T) {
 	v := verify.New(New())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := v.Verify(verify.Input{Texts: []string{vector(t, tt.name)}, Trust: tt.trust, Now: at})
+			res := v.Verify(verify.Input{Texts: []string{vector(t, tt.name)}, Trust: tt.trust, Now: at, CredentialOnly: true})
 			if res.Reason != tt.reason || res.KidText() != tt.kid || res.Format != verify.FormatDIVOC {
 				t.Fatalf("got %s %s (%s) kid %s, want %s kid %s", res.Format, res.Reason, res.Detail, res.KidText(), tt.reason, tt.kid)
 			}

@@ -25,6 +25,14 @@ import (
 type Handler struct{}
 
 var _ verify.Handler = (*Handler)(nil)
+var _ verify.StepsHandler = (*Handler)(nil)
+
+// RequiredSteps implements verify.StepsHandler. Revocation is not among
+// them: DIVOC's is an online service, and the step is skipped.
+func (*Handler) RequiredSteps() []verify.Step {
+	return []verify.Step{verify.StepUnprefix, verify.StepCompression, verify.StepDecode, verify.StepSchema,
+		verify.StepSignature, verify.StepValidity}
+}
 
 // New returns the DIVOC handler.
 func New() *Handler { return &Handler{} }

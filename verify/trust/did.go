@@ -149,9 +149,17 @@ func didEntry(m *didMethod) (KeyEntry, error) {
 	if !bytes.Equal(kid, DCCKid(der)) {
 		return KeyEntry{}, fmt.Errorf("kid %s is not the certificate's %s", frag, base64.StdEncoding.EncodeToString(DCCKid(der)))
 	}
-	e := KeyEntry{Format: verify.FormatDCC, Issuer: strings.ToUpper(participant), Kid: kid, Cert: der}
-	if _, err := e.Key(); err != nil {
+	// The issuer is the certificate's country (alpha-2, as the DCC's iss
+	// and co are, and as the issuer binding compares); the participant
+	// code (alpha-3, or DEV's XCL for a C=XL signer) only when it has none.
+	e := KeyEntry{Format: verify.FormatDCC, Kid: kid, Cert: der}
+	k, err := e.Key()
+	if err != nil {
 		return KeyEntry{}, err
+	}
+	e.Issuer = k.Issuer
+	if e.Issuer == "" {
+		e.Issuer = strings.ToUpper(participant)
 	}
 	return e, nil
 }

@@ -140,8 +140,8 @@ func TestDIDListImport(t *testing.T) {
 				t.Errorf("signature %s, want %s", l.Signature, want)
 			}
 			for _, k := range l.Keys {
-				if k.Issuer != "XCL" {
-					t.Errorf("key %x issuer %q, want XCL", k.Kid, k.Issuer)
+				if k.Issuer != "XL" { // the DSCs' subject country; the participant is XCL
+					t.Errorf("key %x issuer %q, want XL", k.Kid, k.Issuer)
 				}
 				if _, err := k.Key(); err != nil {
 					t.Error(err)

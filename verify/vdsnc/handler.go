@@ -45,6 +45,13 @@ var EKUHealthSigner = asn1.ObjectIdentifier{2, 23, 136, 1, 1, 14, 2}
 type Handler struct{}
 
 var _ verify.Handler = (*Handler)(nil)
+var _ verify.StepsHandler = (*Handler)(nil)
+
+// RequiredSteps implements verify.StepsHandler: every step of the seal.
+func (*Handler) RequiredSteps() []verify.Step {
+	return []verify.Step{verify.StepUnprefix, verify.StepDecode, verify.StepSchema, verify.StepSignature,
+		verify.StepKeyUsage, verify.StepValidity, verify.StepRevocation}
+}
 
 // New returns the VDS-NC handler.
 func New() *Handler { return &Handler{} }

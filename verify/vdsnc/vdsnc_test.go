@@ -121,7 +121,7 @@ func TestVectors(t *testing.T) {
 	v := verify.New(New())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := v.Verify(verify.Input{Texts: []string{tt.text}, Trust: tt.trust, Now: tt.now})
+			res := v.Verify(verify.Input{Texts: []string{tt.text}, Trust: tt.trust, Now: tt.now, CredentialOnly: true})
 			if res.Reason != tt.reason || res.Format != verify.FormatVDSNC {
 				t.Fatalf("got %s %s (%s), want %s", res.Format, res.Reason, res.Detail, tt.reason)
 			}
@@ -267,7 +267,7 @@ func TestMadeUpSeals(t *testing.T) {
 	trust := &verify.KeyList{List: []*verify.Key{p256.key, p384.key, p521.key, noEKU.key, revoked.key}, Revocations: crl.Revocations}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := v.Verify(verify.Input{Texts: []string{tt.p.seal(t, tt.alg, testData(tt.yf))}, Trust: trust, Now: clock})
+			res := v.Verify(verify.Input{Texts: []string{tt.p.seal(t, tt.alg, testData(tt.yf))}, Trust: trust, Now: clock, CredentialOnly: true})
 			if res.Reason != tt.reason || res.Credential == nil || res.Credential.Type != tt.typ {
 				t.Fatalf("got %s (%s) %+v, want %s %s", res.Reason, res.Detail, res.Credential, tt.reason, tt.typ)
 			}

@@ -141,6 +141,14 @@ func (n in) eval(e *evaluator, data any) (any, error) {
 	if !ok {
 		return nil, evalErr(`right-hand side of an "in" operation must be an array, not %s`, describe(y))
 	}
+	if xs, ok := x.(string); ok { // value sets: the common case
+		for _, v := range list {
+			if vs, ok := v.(string); ok && vs == xs {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
 	for _, v := range list {
 		if equal(x, v) {
 			return true, nil

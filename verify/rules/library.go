@@ -24,7 +24,7 @@ var _ verify.RuleChecker = (*Library)(nil)
 // NewLibrary builds a library over sets and valueSets (value set id → its
 // codes, as the EU value set files key them). It keeps the rules.
 func NewLibrary(sets map[string][]*Rule, valueSets map[string][]string) *Library {
-	l := &Library{sets: sets, valueSets: make(map[string]any, len(valueSets)), byID: map[string]*Rule{}}
+	l := &Library{sets: make(map[string][]*Rule, len(sets)), valueSets: make(map[string]any, len(valueSets)), byID: map[string]*Rule{}}
 	for id, codes := range valueSets {
 		list := make([]any, len(codes))
 		for i, c := range codes {
@@ -32,7 +32,17 @@ func NewLibrary(sets map[string][]*Rule, valueSets map[string][]string) *Library
 		}
 		l.valueSets[id] = list
 	}
-	for _, rs := range sets {
+	for name, rs := range sets {
+		// By Identifier, newest version first: Applicable takes the first
+		// in force of each Identifier in one pass.
+		rs = slices.Clone(rs)
+		sort.SliceStable(rs, func(i, j int) bool {
+			if rs[i].Identifier != rs[j].Identifier {
+				return rs[i].Identifier < rs[j].Identifier
+			}
+			return rs[i].newerThan(rs[j])
+		})
+		l.sets[name] = rs
 		for _, r := range rs {
 			if o := l.byID[r.Identifier]; o == nil || r.newerThan(o) {
 				l.byID[r.Identifier] = r
@@ -83,14 +93,18 @@ func (l *Library) External(country string, res *verify.Result, now time.Time) ma
 // t, in force at now, the newest version of each Identifier, ordered by
 // Identifier. An unknown set name is an error.
 func (l *Library) Applicable(sets []string, country, issuer string, t verify.CredType, now time.Time) ([]*Rule, error) {
-	pick := map[string]*Rule{}
+	var out []*Rule
 	for _, name := range sets {
 		rs, ok := l.sets[name]
 		if !ok {
 			return nil, fmt.Errorf("rule set %q not in the trust data", name)
 		}
+		last := ""
 		for _, r := range rs {
-			if ct := certTypes[r.CertificateType]; ct != "" && ct != t {
+			if r.Identifier == last {
+				continue // an older version of a rule already taken
+			}
+			if r.credType != "" && r.credType != t {
 				continue
 			}
 			if r.Type == TypeAcceptance && r.Country != country || r.Type == TypeInvalidation && r.Country != issuer {
@@ -99,16 +113,20 @@ func (l *Library) Applicable(sets []string, country, issuer string, t verify.Cre
 			if !r.ValidAt(now) {
 				continue
 			}
-			if o := pick[r.Identifier]; o == nil || r.newerThan(o) {
-				pick[r.Identifier] = r
-			}
+			out = append(out, r)
+			last = r.Identifier
 		}
 	}
-	out := make([]*Rule, 0, len(pick))
-	for _, r := range pick {
-		out = append(out, r)
+	if len(sets) > 1 {
+		// The same Identifier in two sets: keep the newest.
+		sort.SliceStable(out, func(i, j int) bool {
+			if out[i].Identifier != out[j].Identifier {
+				return out[i].Identifier < out[j].Identifier
+			}
+			return out[i].newerThan(out[j])
+		})
+		out = slices.CompactFunc(out, func(a, b *Rule) bool { return a.Identifier == b.Identifier })
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Identifier < out[j].Identifier })
 	return out, nil
 }
 

@@ -51,6 +51,7 @@ type Rule struct {
 
 	validFrom, validTo time.Time
 	version            [3]int
+	credType           verify.CredType // "" for General
 	logic              *Expr
 }
 
@@ -119,7 +120,8 @@ func (r *Rule) check() error {
 	if r.Engine != "CERTLOGIC" {
 		bad("Engine %q: only CERTLOGIC is known", r.Engine)
 	}
-	if _, ok := certTypes[r.CertificateType]; !ok {
+	var ok bool
+	if r.credType, ok = certTypes[r.CertificateType]; !ok {
 		bad("CertificateType %q: want General, Vaccination, Test or Recovery", r.CertificateType)
 	}
 	if len(r.Description) == 0 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/sync/hub"
+	"github.com/chot-dev/chot/sync/hub/console"
 	"github.com/chot-dev/chot/sync/wire"
 	"github.com/chot-dev/chot/verify/trust"
 )
@@ -108,20 +110,11 @@ func cmdBundlePublish(ctx context.Context, e *env, args []string) int {
 	if len(data) == 0 {
 		return fail(e, exitUsage, "bundle publish: %s is empty", fs.Arg(0))
 	}
-	b := &hub.Bundles{Dir: cfg.BundleDir}
-	if cfg.BundleRootsFile != "" {
-		roots, err := trust.ReadRoots(cfg.BundleRootsFile)
-		if err != nil {
-			return fail(e, exitUsage, "bundle publish: roots: %v", err)
-		}
-		b.Check = func(data []byte) (uint64, error) {
-			tb, err := trust.Open(data, roots, 0, e.now())
-			if err != nil {
-				return 0, err
-			}
-			return tb.Version, nil
-		}
-	} else {
+	b, err := cfg.bundles(e.now)
+	if err != nil {
+		return fail(e, exitUsage, "bundle publish: %v", err)
+	}
+	if b.Check == nil {
 		fmt.Fprintln(e.stderr, "chot-hub: bundle_roots_file unset: publishing without checking the signature")
 	}
 	v, err := b.Publish(data)
@@ -196,5 +189,43 @@ func cmdDeviceRevoke(ctx context.Context, e *env, args []string) int {
 		return fail(e, exitFail, "device revoke: %v", err)
 	}
 	fmt.Fprintf(e.stdout, "device %s revoked: every hub instance refuses it from now on\n", fs.Arg(0))
+	return exitOK
+}
+
+// bundles is the bundle directory, checking what is published against the
+// deployment's roots when bundle_roots_file is set.
+func (c *config) bundles(now func() time.Time) (*hub.Bundles, error) {
+	b := &hub.Bundles{Dir: c.BundleDir}
+	if c.BundleRootsFile == "" {
+		return b, nil
+	}
+	roots, err := trust.ReadRoots(c.BundleRootsFile)
+	if err != nil {
+		return nil, fmt.Errorf("roots: %w", err)
+	}
+	b.Check = func(data []byte) (uint64, error) {
+		tb, err := trust.Open(data, roots, 0, now())
+		if err != nil {
+			return 0, err
+		}
+		return tb.Version, nil
+	}
+	return b, nil
+}
+
+func cmdConsolePasswd(ctx context.Context, e *env, args []string) int {
+	fs, _ := newFlags(e, "console passwd")
+	if c := parseFlags(fs, args); c >= 0 {
+		return c
+	}
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return fail(e, exitUsage, "console passwd: give the password on standard input")
+	}
+	h, err := console.HashPassword(strings.TrimRight(line, "\r\n"))
+	if err != nil {
+		return fail(e, exitUsage, "console passwd: %v", err)
+	}
+	fmt.Fprintln(e.stdout, h)
 	return exitOK
 }

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/chot-dev/chot/sync/hub"
+	"github.com/chot-dev/chot/sync/hub/console"
 )
 
 // configVersion is the only config version this binary reads.
@@ -54,6 +55,25 @@ type config struct {
 	// every RetentionEvery (0: an hour); 0 keeps them forever.
 	Retention      time.Duration `yaml:"retention"`
 	RetentionEvery time.Duration `yaml:"retention_every"`
+	// Console is the web console on /console/; no users: no console.
+	Console consoleConfig `yaml:"console"`
+}
+
+// consoleConfig is the console section.
+type consoleConfig struct {
+	Users []consoleUser `yaml:"users"`
+	// SessionKeyFile holds the key (at least 32 bytes) that signs session
+	// cookies; every hub instance behind one address must have the same.
+	// Unset: a random key per process.
+	SessionKeyFile string        `yaml:"session_key_file"`
+	SecureCookies  bool          `yaml:"secure_cookies"`
+	SessionTTL     time.Duration `yaml:"session_ttl"`
+}
+
+type consoleUser struct {
+	Name         string `yaml:"name"`
+	Role         string `yaml:"role"`          // operator or viewer
+	PasswordHash string `yaml:"password_hash"` // chot-hub console passwd
 }
 
 // rules are the fleet health rules of the config.
@@ -95,6 +115,11 @@ func parseConfig(data []byte) (*config, error) {
 	if c.MaxBatch < 0 || c.MaxInFlight < 0 || c.TokenTTL < 0 || c.OfflineAfter < 0 || c.HealthKeep < 0 || c.Retention < 0 || c.RetentionEvery < 0 {
 		errs = append(errs, errors.New("max_batch, max_in_flight, token_ttl, offline_after, health_keep, retention, retention_every: must not be negative"))
 	}
+	for i, u := range c.Console.Users {
+		if u.Name == "" || (u.Role != console.RoleOperator && u.Role != console.RoleViewer) || !strings.HasPrefix(u.PasswordHash, "$2") {
+			errs = append(errs, fmt.Errorf("console.users[%d]: want name, role (operator or viewer) and a bcrypt password_hash (chot-hub console passwd)", i))
+		}
+	}
 	if c.RetentionEvery == 0 {
 		c.RetentionEvery = time.Hour
 	}
@@ -126,4 +151,20 @@ func (c *config) operatorToken() (string, error) {
 		return "", errors.New("operator token: shorter than 16 characters")
 	}
 	return tok, nil
+}
+
+// sessionKey reads the console's session key file (nil when unset).
+func (c *config) sessionKey() ([]byte, error) {
+	if c.Console.SessionKeyFile == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(c.Console.SessionKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("console session key: %w", err)
+	}
+	key := bytes.TrimSpace(data)
+	if len(key) < 32 {
+		return nil, errors.New("console session key: shorter than 32 bytes")
+	}
+	return key, nil
 }

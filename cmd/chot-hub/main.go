@@ -12,6 +12,8 @@
 //	chot-hub device add --config FILE --id ID --pubkey BASE64
 //	chot-hub token create --config FILE [--ttl 24h]
 //	chot-hub bundle publish --config FILE BUNDLE
+//	chot-hub device list|revoke --config FILE [ID]
+//	chot-hub console passwd < PASSWORD
 //
 // main only builds an env from the process and calls run, so that tests run
 // the whole CLI in-process.
@@ -28,6 +30,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, &env{
+		stdin:  os.Stdin,
 		stdout: os.Stdout,
 		stderr: os.Stderr,
 		args:   os.Args[1:],

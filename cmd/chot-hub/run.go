@@ -20,6 +20,7 @@ const (
 
 // env is everything a command may touch of the outside world.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	args           []string
 	now            func() time.Time
@@ -40,6 +41,7 @@ var commands = map[string]command{
 	"device revoke":  {"revoke a device: every hub instance refuses it at once", cmdDeviceRevoke},
 	"token create":   {"create a one-time enrollment token", cmdTokenCreate},
 	"bundle publish": {"publish a signed trust bundle file", cmdBundlePublish},
+	"console passwd": {"print the bcrypt hash of the password on stdin (console.users)", cmdConsolePasswd},
 }
 
 func run(ctx context.Context, e *env) int {

@@ -9,8 +9,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -212,6 +215,57 @@ func TestDeviceListRevoke(t *testing.T) {
 	}
 	if r := runCLI(ctx, nil, "token", "create", "--config", cfgPath, "--device", "k1"); r.code != exitOK || len(strings.TrimSpace(r.stdout)) < 20 {
 		t.Errorf("re-enrollment token: %+v", r)
+	}
+	cancel()
+	<-done
+}
+
+// TestConsoleServed: console passwd hashes a password that then logs in on
+// the console chot-hub serve mounts.
+func TestConsoleServed(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), &env{stdin: strings.NewReader("s3cret-pass\n"), stdout: &out, stderr: &errb,
+		args: []string{"console", "passwd"}, now: time.Now})
+	hash := strings.TrimSpace(out.String())
+	if code != exitOK || !strings.HasPrefix(hash, "$2a$") {
+		t.Fatalf("console passwd: %d %q %q", code, hash, errb.String())
+	}
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "hub.yaml")
+	os.WriteFile(cfgPath, fmt.Appendf(nil, "version: 1\nlisten: 127.0.0.1:0\nstorage: %s\nbundle_dir: %s\nconsole:\n  users:\n    - {name: ops, role: operator, password_hash: %q}\n",
+		filepath.Join(dir, "hub.db"), filepath.Join(dir, "bundles"), hash), 0o600)
+	sctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr := make(chan string, 1)
+	done := make(chan result, 1)
+	go func() { done <- runCLI(sctx, func(a string) { addr <- a }, "serve", "--config", cfgPath) }()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case r := <-done:
+		t.Fatalf("serve: %+v", r)
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.Get(base + "/console/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("login page: %s", page)
+	}
+	resp, err = c.PostForm(base+"/console/login", url.Values{"csrf": {string(m[1])}, "user": {"ops"}, "password": {"s3cret-pass"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(page, []byte(`id="fleet"`)) {
+		t.Errorf("after login: %d", resp.StatusCode)
 	}
 	cancel()
 	<-done

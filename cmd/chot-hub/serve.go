@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/sync/hub"
+	"github.com/chot-dev/chot/sync/hub/console"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) int {
@@ -28,6 +29,14 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, exitUsage, "%v", err)
 	}
+	bundles, err := cfg.bundles(e.now)
+	if err != nil {
+		return fail(e, exitUsage, "%v", err)
+	}
+	sessionKey, err := cfg.sessionKey()
+	if err != nil {
+		return fail(e, exitUsage, "%v", err)
+	}
 	st, err := hub.OpenStorage(ctx, cfg.Storage)
 	if err != nil {
 		return fail(e, exitFail, "%v", err)
@@ -35,7 +44,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	defer st.Close()
 	srv, err := hub.New(hub.Config{
 		Storage:       st,
-		Bundles:       &hub.Bundles{Dir: cfg.BundleDir},
+		Bundles:       bundles,
 		OperatorToken: tok,
 		MaxBatch:      cfg.MaxBatch,
 		MaxInFlight:   cfg.MaxInFlight,
@@ -47,12 +56,29 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, exitUsage, "%v", err)
 	}
+	handler := srv.Handler()
+	if len(cfg.Console.Users) > 0 {
+		users := make([]console.User, len(cfg.Console.Users))
+		for i, u := range cfg.Console.Users {
+			users[i] = console.User{Name: u.Name, Role: u.Role, PasswordHash: u.PasswordHash}
+		}
+		con, err := console.New(console.Config{Storage: st, Bundles: bundles, Users: users, SessionKey: sessionKey,
+			SessionTTL: cfg.Console.SessionTTL, TokenTTL: cfg.TokenTTL, Rules: cfg.rules(), SecureCookies: cfg.Console.SecureCookies,
+			Now: e.now, Logger: log.With("part", "console")})
+		if err != nil {
+			return fail(e, exitUsage, "%v", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/", handler)
+		mux.Handle(console.Prefix, con.Handler())
+		handler = mux
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fail(e, exitFail, "%v", err)
 	}
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      5 * time.Minute, // exports stream
@@ -72,7 +98,8 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 			errc <- hs.Serve(ln)
 		}
 	}()
-	log.Info("listening", "addr", ln.Addr().String(), "tls", cfg.TLSCert != "", "storage", storageKind(cfg.Storage))
+	log.Info("listening", "addr", ln.Addr().String(), "tls", cfg.TLSCert != "", "storage", storageKind(cfg.Storage),
+		"console", len(cfg.Console.Users) > 0)
 	if e.ready != nil {
 		e.ready(ln.Addr().String())
 	}

@@ -176,3 +176,9 @@ func etagMatch(header, etag string) bool {
 	}
 	return false
 }
+
+// Version returns the newest published version, 0 when none.
+func (b *Bundles) Version() (uint64, error) {
+	v, _, err := b.newest()
+	return v, err
+}

@@ -6,6 +6,25 @@ cd "$(dirname "$0")/.."
 D=var/demo
 status=$(curl -fsS http://127.0.0.1:8080/status.json)
 export=$(curl -fsS -H "Authorization: Bearer $(cat $D/hub/operator-token)" 'http://127.0.0.1:8090/v1/passes?format=jsonl')
+# The hub console: log in as the demo's operator; the fleet lists the demo
+# device, which has sent its health.
+jar=$(mktemp); trap 'rm -f "$jar"' EXIT
+csrf=$(curl -fsS -c "$jar" -b "$jar" http://127.0.0.1:8090/console/login | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+fleet=$(curl -fsS -c "$jar" -b "$jar" -L --data-urlencode "csrf=$csrf" --data-urlencode user=admin --data-urlencode password=chot-demo http://127.0.0.1:8090/console/login)
+devices=$(curl -fsS -H "Authorization: Bearer $(cat $D/hub/operator-token)" http://127.0.0.1:8090/v1/devices)
+python3 - "$fleet" "$devices" <<'PY'
+import json, re, sys
+page, fleet = sys.argv[1], json.loads(sys.argv[2])["devices"]
+rows = re.findall(r'data-device="([^"]+)" data-state="([^"]+)"', page)
+demo = [d for d in fleet if d["id"] == "chot-demo-01"]
+h = demo[0].get("health") if demo else None
+print(f"   console: fleet rows {rows}")
+if h:
+    print(f"   console: chot-demo-01 {demo[0]['state']}, bundle {h['bundle']}, clock {h['clock']}, camera {h['camera']} {h['camera_fps']:.1f} fps, backlog {h['backlog']}")
+if ("chot-demo-01", demo[0]["state"] if demo else "") not in rows or not h:
+    print("   demo check FAILED: the console does not show chot-demo-01 with a health report")
+    sys.exit(1)
+PY
 python3 - "$status" "$export" <<'PY'
 import json, sys
 st = json.loads(sys.argv[1])

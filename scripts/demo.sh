@@ -105,6 +105,7 @@ cat <<EOF
   Status page:   http://127.0.0.1:8080/      (admin password: chot-demo)
   Status JSON:   http://127.0.0.1:8080/status.json
   Hub export:    curl -H "Authorization: Bearer \$(cat $D/hub/operator-token)" 'http://127.0.0.1:8090/v1/passes?format=csv'
+  Hub console:   http://127.0.0.1:8090/console/   (user admin, password chot-demo; viewer: read-only)
   Logs:          $D/chotd.log  $D/hub.log
   Frames:        $D/frames ($(ls "$D/frames" | wc -l) pictures, looped)
 

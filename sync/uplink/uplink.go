@@ -201,8 +201,8 @@ func New(cfg Config) (*Uplink, error) {
 	}, nil
 }
 
-// SyncNow asks Run to push and pull the bundle now instead of at the next
-// poll. It never blocks.
+// SyncNow asks Run to push, pull the bundle and report health now instead of
+// at the next poll. It never blocks.
 func (u *Uplink) SyncNow() {
 	select {
 	case u.trigger <- struct{}{}:
@@ -261,7 +261,7 @@ func (u *Uplink) Run(ctx context.Context) error {
 		}
 		if failures > 0 {
 			failures = 0
-			bundleNext = time.Time{} // the link is back: check the bundle too
+			bundleNext, healthNext = time.Time{}, time.Time{} // the link is back: bundle and health too
 			if u.cfg.Rejoin > 0 {
 				d := u.cfg.Backoff.Jitter(u.cfg.Rejoin)
 				u.log.Info("uplink: hub reachable again", "delay", d)
@@ -279,7 +279,7 @@ func (u *Uplink) Run(ctx context.Context) error {
 			t.Stop()
 			return ctx.Err()
 		case <-u.trigger:
-			bundleNext = time.Time{}
+			bundleNext, healthNext = time.Time{}, time.Time{}
 		case <-u.notify:
 		case <-t.C:
 		}

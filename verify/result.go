@@ -59,7 +59,8 @@ type Result struct {
 	Reason   Reason
 	// Detail says in a sentence what failed, for people; not stable.
 	Detail string
-	// Rule names the policy rule that refused, when Reason is ReasonPolicy.
+	// Rule names the policy rule that refused, when Reason is ReasonPolicy,
+	// or the value set ("valueset.ID"), when Reason is ReasonBadValue.
 	Rule string
 	// RuleDescription is that rule's description in its author's languages
 	// (an EU rule's Description), when it has one.

@@ -15,6 +15,7 @@ const (
 	StepCompression Step = "compression" // inflated within the size cap
 	StepDecode      Step = "decode"      // the claims and the payload decoded
 	StepSchema      Step = "schema"      // the payload matches its schema
+	StepValueSet    Step = "valueset"    // DCC: each coded field is in its value set (skipped without value sets)
 	StepSignature   Step = "signature"   // a trusted key with a matching kid verified the signature
 	StepValidity    Step = "validity"    // iat/nbf ≤ now ≤ exp, and within the signer's validity
 	StepKeyUsage    Step = "key_usage"   // the signer may sign this credential type

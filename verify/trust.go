@@ -72,6 +72,8 @@ func (EmptyTrust) Revoked(RevocationQuery) bool { return false }
 type KeyList struct {
 	List        []*Key
 	Revocations []Revocation
+	// ValueSets, if set, are the value sets by id (ValueSetSource).
+	ValueSets map[string]*ValueSet
 }
 
 // Revocation is one entry of a revocation list.
@@ -127,3 +129,29 @@ func (l *KeyList) Revoked(q RevocationQuery) bool {
 	}
 	return false
 }
+
+// ValueSet is one value set of coded values (the EU DCC value sets:
+// vaccines, manufacturers, test types, countries …): the codes a coded
+// field may take. An inactive code is no longer issued but still valid in
+// older credentials.
+type ValueSet struct {
+	ID string
+	// Codes maps each code to whether it is active.
+	Codes map[string]bool
+}
+
+// Has reports whether code is in the set, and whether it is active.
+func (v *ValueSet) Has(code string) (in, active bool) {
+	active, in = v.Codes[code]
+	return in, active
+}
+
+// ValueSetSource is a TrustStore that also carries value sets; the DCC
+// handler checks coded fields against them when the store has them.
+type ValueSetSource interface {
+	// ValueSet returns the value set with this id, or nil.
+	ValueSet(id string) *ValueSet
+}
+
+// ValueSet implements ValueSetSource over KeyList.ValueSets.
+func (l *KeyList) ValueSet(id string) *ValueSet { return l.ValueSets[id] }

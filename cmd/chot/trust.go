@@ -159,6 +159,7 @@ func cmdTrustBuild(_ context.Context, e *env, args []string) int {
 	fs.Var(&jwks, "jwks", "an SHC issuer's keys: ISSUER_URL=FILE (crl/<kid>.json beside it is read); repeatable")
 	fs.Var(&trustLists, "trustlist", "a published trust list whose own signature must check with --trustlist-key (the German gateway's signed DSC list, …); repeatable")
 	listKey := fs.String("trustlist-key", "", "the pinned key the --trustlist lists must be signed with (PEM public key, or what the list's kind takes)")
+	valueSetDir := fs.String("valuesets", "", "include the EU value set files of this folder (DCC coded fields are checked against them; rules see them)")
 	allowUnsigned := fs.Bool("trustlist-unsigned", false, "take a --trustlist that has no signature (marked unsigned in the bundle)")
 	fs.Var(&ruleFiles, "rules", "EU business rules (CertLogic) for policy modes' rule_sets: NAME=FILE, a rule or an array of rules; repeatable")
 	fs.Var(&revs, "revocations", "a revocation list (EU DCC batch JSON, or text with a '# kind:' header); repeatable")
@@ -191,6 +192,14 @@ func cmdTrustBuild(_ context.Context, e *env, args []string) int {
 	}
 	if err := ff.addToBundle(b, t, e.stderr); err != nil {
 		return fail(e, "trust build: %v", err)
+	}
+	if *valueSetDir != "" {
+		sets, skipped, err := trust.ImportValueSetDir(*valueSetDir)
+		if err != nil {
+			return fail(e, "trust build: %v", err)
+		}
+		b.ValueSets = sets
+		fmt.Fprintf(e.stderr, "chot: value sets %s: %d taken, %d left out %v\n", *valueSetDir, len(sets), len(skipped), skipped)
 	}
 	if *policyPath != "" {
 		if b.Policy, err = readPolicySet(*policyPath); err != nil {

@@ -84,6 +84,7 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 		bundle, root, at, policyFile string
 		mode, trustListKey           string
 		signerValidity, binding      string
+		valueSets                    string
 		asJSON, allowUnsigned        bool
 	)
 	fs.Var(&certs, "cert", "trust this DCC Document Signer Certificate (DER or PEM file); repeatable")
@@ -97,6 +98,7 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 	fs.StringVar(&root, "root", "", "the root public key the bundle must be signed by (with --trust)")
 	fs.StringVar(&at, "at", "", "judge validity at this time (RFC 3339; no zone = UTC); default now")
 	fs.StringVar(&policyFile, "policy", "", "apply the site rules of this policy file (YAML or JSON)")
+	fs.StringVar(&valueSets, "valuesets", "", "check DCC coded fields against the EU value set files of this folder (a --trust bundle's own value sets apply too)")
 	fs.StringVar(&signerValidity, "signer-validity", "", "how the DSC must cover a DCC: signing_time (valid at iat; the default) or strict (also exp ≤ its notAfter); a --policy mode's own setting wins")
 	fs.StringVar(&binding, "issuer-binding", "", "a DCC whose DSC country is not its issuer's: refuse (the default) or warn; a --policy mode's own setting wins")
 	fs.StringVar(&mode, "mode", "", "policy mode to apply (default: the file's only mode, or \"default\")")
@@ -139,7 +141,8 @@ func cmdVerify(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	store, err := loadTrust(trustFlags{certs: certs, dscLists: dscLists, jwks: jwks, bundle: bundle, root: root,
-		trustLists: trustLists, trustListKey: trustListKey, allowUnsigned: allowUnsigned, reportTo: e.stderr}, now)
+		trustLists: trustLists, trustListKey: trustListKey, allowUnsigned: allowUnsigned, reportTo: e.stderr,
+		valueSets: valueSets}, now)
 	if err == nil {
 		store, err = ff.addTo(store, now, e.stderr)
 	}

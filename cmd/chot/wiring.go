@@ -37,6 +37,8 @@ type trustFlags struct {
 	trustListKey  string
 	allowUnsigned bool
 	reportTo      io.Writer // where what each list gave is said; nil: nowhere
+	// valueSets is a folder of EU value set files.
+	valueSets string
 }
 
 // loadTrust builds the trust store from the flags: a signed bundle, loose
@@ -81,6 +83,13 @@ func loadTrust(f trustFlags, now time.Time) (verify.TrustStore, error) {
 			return nil, err
 		}
 		s, err := trust.LoadKeys(f.certs, f.dscLists, issuers)
+		if err != nil {
+			return nil, err
+		}
+		stores = append(stores, s)
+	}
+	if f.valueSets != "" {
+		s, err := trust.LoadValueSets(f.valueSets)
 		if err != nil {
 			return nil, err
 		}

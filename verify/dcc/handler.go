@@ -109,6 +109,7 @@ func (*Handler) VerifyOptions(texts []string, trust verify.TrustStore, now time.
 		} else {
 			res.Mark(verify.StepSchema, verify.Pass)
 		}
+		checkValueSets(&res, c.HCert, trust)
 	}
 
 	key := checkKeys(&res, msg, trust)

@@ -38,6 +38,9 @@ type Bundle struct {
 	Keys        []KeyEntry
 	Revocations []RevocationEntry
 	Policy      *verify.PolicySet
+	// ValueSets are the value sets coded fields are checked against (the
+	// EU DCC value sets), and that rules see as external.valueSets.
+	ValueSets []ValueSetEntry
 	// Sources records the trust lists the keys came from: how many each
 	// gave and skipped, and whether its signature was checked. Informational.
 	Sources []SourceEntry
@@ -124,6 +127,7 @@ type wireBundle struct {
 	Policy      cbor.RawMessage  `cbor:"7,keyasint,omitempty"`
 	Sources     []wireSource     `cbor:"8,keyasint,omitempty"`
 	RuleSets    []wireRuleSet    `cbor:"9,keyasint,omitempty"`
+	ValueSets   []wireValueSet   `cbor:"10,keyasint,omitempty"`
 }
 
 type wireSource struct {
@@ -225,6 +229,9 @@ func (b *Bundle) Payload() ([]byte, error) {
 		}
 		w.Policy = p
 	}
+	for _, v := range b.ValueSets {
+		w.ValueSets = append(w.ValueSets, wireValueSet(v))
+	}
 	for _, src := range b.Sources {
 		w.Sources = append(w.Sources, wireSource{Name: src.Name, Kind: src.Kind, Signature: src.Signature,
 			SignedBy: src.SignedBy, Taken: uint64(max(src.Taken, 0)), Skipped: uint64(max(src.Skipped, 0))})
@@ -279,6 +286,9 @@ func ParsePayload(data []byte) (*Bundle, error) {
 			return nil, fmt.Errorf("%w: policy: %w", ErrMalformed, err)
 		}
 	}
+	for _, wv := range w.ValueSets {
+		b.ValueSets = append(b.ValueSets, ValueSetEntry(wv))
+	}
 	for _, ws := range w.Sources {
 		b.Sources = append(b.Sources, SourceEntry{Name: ws.Name, Kind: ws.Kind, Signature: ws.Signature,
 			SignedBy: ws.SignedBy, Taken: int(min(ws.Taken, 1<<31)), Skipped: int(min(ws.Skipped, 1<<31))})
@@ -323,6 +333,13 @@ func (b *Bundle) check() error {
 		if _, err := b.Keys[i].Key(); err != nil {
 			errs = append(errs, fmt.Errorf("key %d: %w", i, err))
 		}
+	}
+	seenVS := map[string]bool{}
+	for i, v := range b.ValueSets {
+		if v.ID == "" || len(v.Codes)+len(v.Inactive) == 0 || seenVS[v.ID] {
+			errs = append(errs, fmt.Errorf("value set %d (%q): want a unique id and codes", i, v.ID))
+		}
+		seenVS[v.ID] = true
 	}
 	for i := range b.Revocations {
 		if err := b.Revocations[i].check(); err != nil {

@@ -19,6 +19,8 @@ type Store struct {
 	nKeys int
 	nRevs int
 
+	valueSets map[string]*verify.ValueSet
+
 	version                         uint64
 	issuedAt, staleAfter, expiresAt time.Time
 	policy                          *verify.PolicySet
@@ -93,7 +95,8 @@ func NewStore(b *Bundle) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	s.rules = rules.NewLibrary(sets, nil)
+	s.addValueSets(b.ValueSets)
+	s.rules = rules.NewLibrary(sets, s.ValueSetCodes()) // rules see the bundle's value sets
 	s.version, s.policy = b.Version, bindRules(b.Policy, s.rules)
 	s.issuedAt, s.staleAfter, s.expiresAt = b.IssuedAt, b.StaleAfter, b.ExpiresAt
 	return s, nil
@@ -160,6 +163,14 @@ func Merge(stores ...*Store) *Store {
 				for _, r := range h.more {
 					out.addRev(v, r)
 				}
+			}
+		}
+		for id, v := range s.valueSets {
+			if out.valueSets == nil {
+				out.valueSets = map[string]*verify.ValueSet{}
+			}
+			if _, ok := out.valueSets[id]; !ok {
+				out.valueSets[id] = v
 			}
 		}
 		if out.version == 0 && s.version != 0 {

@@ -22,6 +22,20 @@ var StepOfFlag = map[string]verify.Step{
 	"SCHEMAVALIDATION": verify.StepSchema,
 }
 
+// FlagOutcome is the outcome a result gives a step flag: the step passed.
+// SCHEMAVALIDATION also needs the value-set step not to have failed: the
+// suite counts a code outside its value set (PL */7–9) as a schema failure.
+func FlagOutcome(flag string, steps map[verify.Step]verify.Outcome) bool {
+	s, ok := StepOfFlag[flag]
+	if !ok {
+		return false
+	}
+	if flag == "SCHEMAVALIDATION" && steps[verify.StepValueSet] == verify.Fail {
+		return false
+	}
+	return steps[s] == verify.Pass
+}
+
 // KnownWrong reads the list of upstream expectations that are wrong
 // (verify/dcc/testdata/known-wrong.csv: case,flag,reason): case path → flag
 // → reason.

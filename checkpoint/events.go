@@ -2,6 +2,7 @@ package checkpoint
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -68,11 +69,23 @@ func (c *Checkpoint) Subscribe(ctx context.Context) <-chan Event {
 func (c *Checkpoint) Snapshot() Snapshot {
 	_, clk := c.d.Time.Now()
 	_, ts := c.d.Trust.Current()
+	pv := PolicyView{Mode: c.cfg.Mode}
+	if pol := c.policy(); pol != nil {
+		o := pol.Options()
+		pv.InForce = o.Check() == nil
+		pv.SignerValidity, pv.IssuerBinding = o.SignerValidity, o.IssuerBinding
+		if pv.SignerValidity == "" {
+			pv.SignerValidity = verify.SignerSigningTime
+		}
+		if pv.IssuerBinding == "" {
+			pv.IssuerBinding = verify.BindingRefuse
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s := Snapshot{
 		Site: c.cfg.Site, Device: c.cfg.Device, Mode: c.cfg.Mode, Configured: true,
-		Gate: c.gate, LED: c.led, Clock: clk, Trust: ts,
+		Gate: c.gate, LED: c.led, Clock: clk, Trust: ts, Policy: pv,
 		Counters: Counters{Accepted: c.counters.Accepted, Rejected: c.counters.Rejected, Manual: c.counters.Manual,
 			ByReason: make(map[string]uint64, len(c.counters.ByReason))},
 		Recent:   slices.Clone(c.recent),
@@ -101,6 +114,14 @@ func (c *Checkpoint) refreshLED() {
 	if clk.State == record.ClockUntrusted {
 		warn = append(warn, "clock untrusted: "+clk.Detail)
 	}
+	noPolicy := false
+	if pol := c.policy(); pol == nil {
+		noPolicy = true
+		warn = append(warn, fmt.Sprintf("no site policy in force for mode %q: every pass is refused (no_policy)", c.cfg.Mode))
+	} else if err := pol.Options().Check(); err != nil {
+		noPolicy = true
+		warn = append(warn, "the policy has an unknown setting, every pass is refused (no_policy): "+err.Error())
+	}
 	if !ts.Installed {
 		warn = append(warn, "no trust data installed")
 	} else if ts.Expired {
@@ -116,7 +137,7 @@ func (c *Checkpoint) refreshLED() {
 		led = LEDReadyOnline
 	}
 	switch {
-	case c.gate == GateFault || ts.Expired:
+	case c.gate == GateFault || ts.Expired || noPolicy:
 		led = LEDFault
 	case len(warn) > 0:
 		led = LEDWarning

@@ -2,6 +2,8 @@ package checkpoint
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +23,7 @@ func TestNoPolicyRefuses(t *testing.T) {
 		{"mistyped mode", func() *verify.Policy {
 			return (&verify.PolicySet{Modes: map[string]*verify.Policy{"venue": {}}}).Mode("venu")
 		}},
+		{"unknown setting", func() *verify.Policy { return &verify.Policy{SignerValidity: "lenient"} }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ev := &events{}
@@ -41,6 +44,25 @@ func TestNoPolicyRefuses(t *testing.T) {
 			if got.Decision != string(verify.Reject) || got.Reason != string(verify.ReasonNoPolicy) || r.gate.opens != 0 {
 				t.Fatalf("decision %s/%s, gate opens %d: want reject/no_policy and a closed gate", got.Decision, got.Reason, r.gate.opens)
 			}
+			snap := cp.Snapshot()
+			if snap.LED != LEDFault || snap.Policy.InForce || !slices.ContainsFunc(snap.Warnings, func(w string) bool {
+				return strings.Contains(w, "every pass is refused")
+			}) {
+				t.Fatalf("LED %s, policy %+v, warnings %q: want the fault LED and the page saying why", snap.LED, snap.Policy, snap.Warnings)
+			}
 		})
+	}
+}
+
+// TestSnapshotShowsPolicy: the status page shows the signer validity and
+// issuer binding in force.
+func TestSnapshotShowsPolicy(t *testing.T) {
+	r := newRig(t, Config{Mode: "travel", Policy: &verify.Policy{SignerValidity: verify.SignerStrict}}, goodTrust, mustTime("2021-10-01T09:00:00Z"))
+	p := r.cp.Snapshot().Policy
+	if !p.InForce || p.Mode != "travel" || p.SignerValidity != verify.SignerStrict || p.IssuerBinding != verify.BindingRefuse {
+		t.Fatalf("policy view %+v", p)
+	}
+	if led := r.cp.Snapshot().LED; led == LEDFault {
+		t.Fatalf("LED %s with a policy in force", led)
 	}
 }

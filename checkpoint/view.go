@@ -44,6 +44,18 @@ type TrustState struct {
 	Keys       int       `json:"keys"`
 }
 
+// PolicyView is the site policy in force, as the status page shows it.
+type PolicyView struct {
+	Mode string `json:"mode"`
+	// InForce is false when there is no policy for the mode, or it has a
+	// setting this software does not know: every pass is then refused.
+	InForce bool `json:"in_force"`
+	// SignerValidity is verify.SignerSigningTime or verify.SignerStrict.
+	SignerValidity string `json:"signer_validity,omitempty"`
+	// IssuerBinding is verify.BindingRefuse or verify.BindingWarn.
+	IssuerBinding string `json:"issuer_binding,omitempty"`
+}
+
 // Counters count decisions since start.
 type Counters struct {
 	Accepted uint64            `json:"accepted"`
@@ -63,6 +75,7 @@ type Snapshot struct {
 	LED        string     `json:"led"`                // ready-online | ready-offline | warning | fault | unconfigured
 	Clock      ClockState `json:"clock"`
 	Trust      TrustState `json:"trust"`
+	Policy     PolicyView `json:"policy"`
 	Counters   Counters   `json:"counters"`
 	Recent     []Event    `json:"recent"` // newest first
 	Warnings   []string   `json:"warnings,omitempty"`

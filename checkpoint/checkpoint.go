@@ -160,7 +160,7 @@ func (c *Checkpoint) Decide(ctx context.Context, s Scan) (Event, error) {
 		res.Reject(verify.ReasonTrustExpired, fmt.Sprintf("trust data expired at %s", ts.ExpiresAt.UTC().Format(time.RFC3339)))
 		res.Decision = verify.Reject
 	default:
-		res = c.d.Verifier.Verify(verify.Input{Texts: s.Texts, Trust: store, Now: now, Policy: c.policy()})
+		res = c.verifyFirst(verify.Input{Texts: s.Texts, Trust: store, Now: now, Policy: c.policy()})
 	}
 
 	p := record.Pass{

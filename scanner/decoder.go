@@ -48,29 +48,34 @@ type Options struct {
 // Decoder finds the QR and Aztec codes in gray pictures. It reuses buffers
 // between calls: one Decoder per goroutine.
 type Decoder struct {
-	opts  Options
-	zx    *zxReader // zxing-cpp, the first engine; nil without it
-	qr    *qrdecoder.Decoder
-	az    *aztec.AztecReader
-	plane []byte    // contiguous copy of a strided input, or a converted image
-	work  []byte    // a prepared plane (stretch, median)
-	big   []byte    // the 2× upscaled plane
-	pad   []byte    // the plane inside a margin
-	bin   binarizer // for the plane as it is and prepared planes
-	binB  binarizer // for the upscaled plane
-	hints map[gozxing.DecodeHintType]any
-	seen  int // finder-pattern candidates seen by the QR detector this pass
-	next  int // Streaming: the fallback to run on the next empty frame
-	empty int // Streaming: empty frames so far
-	texts []string
-	doubt []string // texts read that fail their format's checks
+	opts   Options
+	zx     *zxReader // zxing-cpp, the first engine; nil without it
+	zxAll  *zxReader // zxing-cpp trying harder (Streaming: a fallback)
+	zxGlob *zxReader // zxing-cpp with its global binarizer (pictures)
+	eq     *claher   // OpenCV's CLAHE; nil without it
+	qr     *qrdecoder.Decoder
+	az     *aztec.AztecReader
+	plane  []byte    // contiguous copy of a strided input, or a converted image
+	work   []byte    // a prepared plane (stretch, median)
+	big    []byte    // the 2× upscaled plane
+	pad    []byte    // the plane inside a margin
+	bin    binarizer // for the plane as it is and prepared planes
+	binB   binarizer // for the upscaled plane
+	hints  map[gozxing.DecodeHintType]any
+	seen   int  // finder-pattern candidates seen by the QR detector this pass
+	next   int  // Streaming: the fallback to run on the next empty frame
+	empty  int  // Streaming: empty frames so far
+	hint   bool // Streaming: the last frame's passes saw a code they could not read
+	texts  []string
+	doubt  []string // texts read that fail their format's checks
 }
 
 // NewDecoder returns a Decoder with the given options.
 func NewDecoder(opts Options) *Decoder {
 	d := &Decoder{opts: opts, qr: qrdecoder.NewDecoder(), az: aztec.NewAztecReader()}
 	if !opts.PureGo {
-		d.zx = newZXReader(zxSettings(opts))
+		d.zx, d.zxAll, d.zxGlob = newZXReader(zxFirst(opts)), newZXReader(zxHarder(opts)), newZXReader(zxGlobal(opts))
+		d.eq = newClaher()
 	}
 	d.hints = map[gozxing.DecodeHintType]any{
 		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(gozxing.ResultPoint) { d.seen++ }),
@@ -121,63 +126,6 @@ func (d *Decoder) decode(pix []byte, w, h int) (texts []string, err error) {
 		return slices.Clone(d.doubt), nil
 	}
 	return nil, ErrNoCode
-}
-
-// cascade runs the engines in turn until one reads a text that passes its
-// format's checks (see doc.go for the order and the measurements behind it).
-func (d *Decoder) cascade(pix []byte, w, h int) {
-	if d.zx != nil {
-		if d.zx.read(pix, w, h, w, d.add); len(d.texts) > 0 {
-			return
-		}
-	}
-	m, err := d.bin.binarize(pix, w, h)
-	if err != nil {
-		return
-	}
-	hint := d.readBoth(m)
-	if len(d.texts) > 0 {
-		return
-	}
-	if d.opts.Streaming {
-		d.stream(pix, w, h, hint)
-		return
-	}
-	for _, f := range fallbacks {
-		fm := f.run(d, pix, w, h)
-		if fm == nil {
-			continue
-		}
-		if d.readBoth(fm); len(d.texts) > 0 {
-			return
-		}
-	}
-	d.picture(pix, w, h)
-}
-
-// stream runs the fallbacks a streaming decoder can afford on a frame the
-// cheap passes could not read: the stretch (which checks for itself whether
-// the frame is dull) on every frame, then one of the others in turn, on every
-// frame when the cheap passes saw a code (hint) and on one frame in
-// FallbackEvery otherwise. A frame never costs more than the cheap passes and
-// two fallbacks, even in a scene full of code-like patterns.
-func (d *Decoder) stream(pix []byte, w, h int, hint bool) {
-	every := d.opts.FallbackEvery
-	if every <= 0 {
-		every = 2
-	}
-	d.empty++
-	if fm := fallbacks[0].run(d, pix, w, h); fm != nil {
-		d.readBoth(fm)
-	}
-	if len(d.texts) > 0 || (!hint && d.empty%every != 0) {
-		return
-	}
-	f := fallbacks[1+d.next%(len(fallbacks)-1)]
-	d.next++
-	if fm := f.run(d, pix, w, h); fm != nil {
-		d.readBoth(fm)
-	}
 }
 
 // readBoth reads m, then m inverted if nothing was found. m is left as it

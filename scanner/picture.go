@@ -32,8 +32,8 @@ func (d *Decoder) picture(pix []byte, w, h int) {
 
 // engines runs zxing-cpp, then gozxing's cheap passes, on a prepared plane.
 func (d *Decoder) engines(pix []byte, w, h int) {
-	if d.zx != nil {
-		if d.zx.read(pix, w, h, w, d.add); len(d.texts) > 0 {
+	if d.zxAll != nil {
+		if d.zxAll.read(pix, w, h, w, d.add); len(d.texts) > 0 {
 			return
 		}
 	}

@@ -12,6 +12,11 @@ type zxConfig struct {
 	aztec, microQR               bool
 	harder, rotate, invert, down bool
 	maxSymbols                   int
+	// binarizer is zxing-cpp's: 0 local average (its default), 1 global
+	// histogram.
+	binarizer int
+	// errors asks for the symbols located but not decoded too (hints).
+	errors bool
 	// defaults leaves the try options and the symbol count at the
 	// library's defaults.
 	defaults bool

@@ -59,7 +59,8 @@ func newZXReader(c zxConfig) *zxReader {
 	if !c.defaults {
 		zxSet(o, c)
 	}
-	C.ZXing_ReaderOptions_setReturnErrors(o, false)
+	C.ZXing_ReaderOptions_setReturnErrors(o, C.bool(c.errors))
+	C.ZXing_ReaderOptions_setBinarizer(o, C.ZXing_Binarizer(c.binarizer))
 	z := &zxReader{opts: o}
 	runtime.AddCleanup(z, func(o *C.ZXing_ReaderOptions) { C.ZXing_ReaderOptions_delete(o) }, o)
 	return z
@@ -77,22 +78,23 @@ func zxSet(o *C.ZXing_ReaderOptions, c zxConfig) {
 
 // read calls add with the text of every valid symbol zxing-cpp finds in the
 // w×h plane whose rows are stride bytes apart. It reports how many symbols it
-// handed over.
-func (z *zxReader) read(pix []byte, w, h, stride int, add func(text string)) int {
+// handed over and, with the errors option, how many more it located but
+// could not decode.
+func (z *zxReader) read(pix []byte, w, h, stride int, add func(text string)) (n, located int) {
 	if w <= 0 || h <= 0 || len(pix) < (h-1)*stride+w {
-		return 0
+		return 0, 0
 	}
 	bs := C.chot_zx_read((*C.uint8_t)(unsafe.Pointer(&pix[0])), C.int(w), C.int(h), C.int(stride), z.opts)
 	runtime.KeepAlive(pix)
 	if bs == nil {
-		return 0
+		return 0, 0
 	}
 	defer C.ZXing_Barcodes_delete(bs)
-	n := 0
 	for i := range int(C.ZXing_Barcodes_size(bs)) {
 		var l, f C.int
 		t := C.chot_zx_text(bs, C.int(i), &l, &f)
 		if t == nil {
+			located++
 			continue
 		}
 		s := C.GoStringN((*C.char)(unsafe.Pointer(t)), l)
@@ -100,7 +102,7 @@ func (z *zxReader) read(pix []byte, w, h, stride int, add func(text string)) int
 		add(s)
 		n++
 	}
-	return n
+	return n, located
 }
 
 // ZXingCPP is zxing-cpp alone, with the library's default options (try

@@ -12,7 +12,7 @@ type zxReader struct{}
 
 func newZXReader(zxConfig) *zxReader { return nil }
 
-func (*zxReader) read([]byte, int, int, int, func(string)) int { return 0 }
+func (*zxReader) read([]byte, int, int, int, func(string)) (n, located int) { return 0, 0 }
 
 // ZXingCPP is zxing-cpp alone; in a pure-Go build it reads nothing.
 type ZXingCPP struct{}

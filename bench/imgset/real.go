@@ -49,9 +49,11 @@ func BoofCV(root string) ([]Photo, error) {
 			continue
 		}
 		imgs, _ := filepath.Glob(filepath.Join(dir, c.Name(), "*.jpg"))
+		pngs, _ := filepath.Glob(filepath.Join(dir, c.Name(), "*.png"))
+		imgs = append(imgs, pngs...)
 		slices.Sort(imgs)
 		for _, p := range imgs {
-			n, err := boofLabels(strings.TrimSuffix(p, ".jpg") + ".txt")
+			n, err := boofLabels(strings.TrimSuffix(p, filepath.Ext(p)) + ".txt")
 			if err != nil {
 				return nil, err
 			}

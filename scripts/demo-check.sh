@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 D=var/demo
 status=$(curl -fsS http://127.0.0.1:8080/status.json)
+page=$(curl -fsS 'http://127.0.0.1:8080/?lang=vi')
 export=$(curl -fsS -H "Authorization: Bearer $(cat $D/hub/operator-token)" 'http://127.0.0.1:8090/v1/passes?format=jsonl')
 # The hub console: log in as the demo's operator; the fleet lists the demo
 # device, which has sent its health.
@@ -25,7 +26,7 @@ if ("chot-demo-01", demo[0]["state"] if demo else "") not in rows or not h:
     print("   demo check FAILED: the console does not show chot-demo-01 with a health report")
     sys.exit(1)
 PY
-python3 - "$status" "$export" <<'PY'
+python3 - "$status" "$export" "$page" <<'PY'
 import json, sys
 st = json.loads(sys.argv[1])
 snap = st.get("snapshot", st)
@@ -39,8 +40,10 @@ missing = want - set(reasons)
 unread = {r for r in reasons if r in ("bad_base45", "bad_prefix", "bad_compression")}
 # A CertLogic refusal names its EU rule on the page (configs/rules/vn-entry.json).
 certlogic = sorted({e.get("rule", "") for e in snap.get("recent", []) if e.get("rule", "").startswith("TR-VN-")})
-print(f"   page: CertLogic rules refusing {certlogic}")
-ok = not missing and unread and hub and "TR-VN-0001" in certlogic
+# …with the rule's own description in the page's language (vi).
+described = "Chỉ chấp nhận xét nghiệm PCR" in sys.argv[3]
+print(f"   page: CertLogic rules refusing {certlogic}, TR-VN-0001's Vietnamese description shown: {described}")
+ok = not missing and unread and hub and "TR-VN-0001" in certlogic and described
 if not ok:
     print(f"   demo check FAILED: missing reasons {sorted(missing)}, unreadable {sorted(unread)}, hub passes {len(hub)}, CertLogic rules {certlogic}")
     sys.exit(1)

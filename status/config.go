@@ -78,6 +78,10 @@ type Deps struct {
 	Actions Actions
 	Log     PassLog
 	Health  Health
+	// RuleTexts, if set, gives a policy rule's own description by language
+	// (an EU business rule's Description): the page shows it under a
+	// refusal, in the page's language.
+	RuleTexts RuleTexts
 }
 
 func (c *Config) setDefaults() {

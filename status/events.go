@@ -39,7 +39,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	if last, err := strconv.ParseUint(r.Header.Get("Last-Event-ID"), 10, 64); err == nil {
 		recent := s.d.Source.Snapshot().Recent // newest first
 		for _, ev := range slices.Backward(recent) {
-			if ev.Seq > last && writeEvent(w, ev) != nil {
+			if ev.Seq > last && s.writeEvent(w, ev) != nil {
 				return
 			}
 		}
@@ -57,7 +57,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return
 			}
-			if writeEvent(w, ev) != nil || rc.Flush() != nil {
+			if s.writeEvent(w, ev) != nil || rc.Flush() != nil {
 				return
 			}
 		case <-tick.C:
@@ -68,8 +68,8 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func writeEvent(w http.ResponseWriter, ev checkpoint.Event) error {
-	b, err := json.Marshal(ev)
+func (s *Server) writeEvent(w http.ResponseWriter, ev checkpoint.Event) error {
+	b, err := json.Marshal(s.wireEvent(ev))
 	if err != nil {
 		return fmt.Errorf("status: event: %w", err)
 	}

@@ -244,6 +244,7 @@ type feedItem struct {
 	DecLabel string
 	Reason   string
 	Detail   string
+	RuleText string // the refusing rule's description, in the page's language
 	Gate     string
 	Latency  string
 	Clock    string // empty when synced

@@ -41,7 +41,7 @@ func (d *daemon) run(ctx context.Context, listen string, o options) error {
 	srv := status.New(status.Config{
 		AdminPasswordHash: d.cfg.Status.AdminPasswordHash,
 		Logger:            d.log.With("part", "status"),
-	}, status.Deps{Source: d.cp, Actions: actions{d}, Log: d.store, Health: health{d}})
+	}, status.Deps{Source: d.cp, Actions: actions{d}, Log: d.store, Health: health{d}, RuleTexts: d.ruleTexts})
 	ln, err := listenAndReport(listen, o, d.log)
 	if err != nil {
 		return err

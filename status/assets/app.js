@@ -45,6 +45,8 @@
     b.appendChild(main);
     var detail = [String(ev.format || '').toUpperCase(), ev.type, ev.issuer, ev.rule].filter(Boolean).join(' · ');
     if (detail) b.appendChild(el('div', 'ev-detail', detail));
+    var rt = ev.rule_texts && (ev.rule_texts[document.documentElement.lang] || ev.rule_texts.en);
+    if (rt) b.appendChild(el('div', 'ev-rule', rt));
     li.appendChild(b);
     var meta = el('div', 'ev-meta');
     var tm = el('time');

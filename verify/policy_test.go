@@ -99,3 +99,23 @@ func TestPolicySetMode(t *testing.T) {
 		t.Errorf("nil set returned a policy")
 	}
 }
+
+// TestPolicyDiseases: a mode that lists diseases refuses a credential of
+// another disease, or of none known, by the diseases rule.
+func TestPolicyDiseases(t *testing.T) {
+	p := &Policy{Mode: "covid", Diseases: []string{DiseaseCOVID19}}
+	now := date("2021-09-01T12:00:00Z")
+	vacc := func(disease string) *Credential {
+		return &Credential{Type: TypeVaccination, Disease: disease, Vaccination: &Vaccination{Date: date("2021-06-01T00:00:00Z")}}
+	}
+	for _, tc := range []struct {
+		disease, rule string
+	}{{DiseaseCOVID19, ""}, {"6142004", RuleDisease}, {"", RuleDisease}} {
+		if rule, detail := p.Check(vacc(tc.disease), now); rule != tc.rule {
+			t.Errorf("disease %q: rule %q (%s), want %q", tc.disease, rule, detail, tc.rule)
+		}
+	}
+	if rule, _ := (&Policy{}).Check(vacc(""), now); rule != "" {
+		t.Errorf("no diseases listed: rule %q, want none", rule)
+	}
+}

@@ -52,6 +52,17 @@ ALTER TABLE devices ADD COLUMN IF NOT EXISTS health text NOT NULL DEFAULT '';
 ALTER TABLE devices ADD COLUMN IF NOT EXISTS health_at_ms bigint NOT NULL DEFAULT 0;
 ALTER TABLE devices ADD COLUMN IF NOT EXISTS prev_backlog bigint NOT NULL DEFAULT 0;
 ALTER TABLE tokens ADD COLUMN IF NOT EXISTS for_device text NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS h_software text NOT NULL DEFAULT '',
+	ADD COLUMN IF NOT EXISTS h_bundle bigint NOT NULL DEFAULT 0,
+	ADD COLUMN IF NOT EXISTS h_stale_ms bigint NOT NULL DEFAULT 0,
+	ADD COLUMN IF NOT EXISTS h_expires_ms bigint NOT NULL DEFAULT 0,
+	ADD COLUMN IF NOT EXISTS h_clock text NOT NULL DEFAULT '',
+	ADD COLUMN IF NOT EXISTS h_led text NOT NULL DEFAULT '',
+	ADD COLUMN IF NOT EXISTS h_gate text NOT NULL DEFAULT '',
+	ADD COLUMN IF NOT EXISTS h_camera text NOT NULL DEFAULT '',
+	ADD COLUMN IF NOT EXISTS h_fps double precision NOT NULL DEFAULT 0,
+	ADD COLUMN IF NOT EXISTS h_backlog bigint NOT NULL DEFAULT 0,
+	ADD COLUMN IF NOT EXISTS h_free bigint NOT NULL DEFAULT 0;
 CREATE TABLE IF NOT EXISTS health (
 	device text NOT NULL,
 	received_ms bigint NOT NULL,
@@ -275,12 +286,16 @@ func pgAddDevice(ctx context.Context, tx pgx.Tx, d Device) error {
 
 // Device implements Storage.
 func (p *Postgres) Device(ctx context.Context, id string) (Device, error) {
-	d, err := scanDevice(p.pool.QueryRow(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = $1`, id))
+	var health string
+	d, err := scanDevice(p.pool.QueryRow(ctx, `SELECT `+deviceColumns+`, health FROM devices WHERE id = $1`, id), &health)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Device{}, fmt.Errorf("%w: %s", ErrUnknownDevice, id)
 	}
 	if err != nil {
 		return Device{}, fmt.Errorf("hub: postgres: device: %w", err)
+	}
+	if full := parseHealth([]byte(health)); full != nil {
+		d.Health = full
 	}
 	return d, nil
 }

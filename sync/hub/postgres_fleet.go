@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -142,12 +143,12 @@ func (p *Postgres) SaveHealth(ctx context.Context, received time.Time, h wire.He
 	}
 	return pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
 		var found bool
+		args := append([]any{string(body), h.At.UnixMilli(), received.UnixMilli(), h.Site, h.Device}, summaryArgs(h)...)
 		err := tx.QueryRow(ctx, `WITH up AS (
-				UPDATE devices SET prev_backlog = coalesce((nullif(health, '')::jsonb->>'backlog')::bigint, 0),
-					health = $1, health_at_ms = $2, last_seen_ms = $3, site = $4
+				UPDATE devices SET prev_backlog = h_backlog,
+					health = $1, health_at_ms = $2, last_seen_ms = $3, site = $4, `+setSummary(func(n int) string { return "$" + strconv.Itoa(n) }, 6)+`
 				WHERE id = $5 AND health_at_ms <= $2 RETURNING 1)
-			SELECT EXISTS (SELECT 1 FROM devices WHERE id = $5)`,
-			string(body), h.At.UnixMilli(), received.UnixMilli(), h.Site, h.Device).Scan(&found)
+			SELECT EXISTS (SELECT 1 FROM devices WHERE id = $5)`, args...).Scan(&found)
 		if err != nil {
 			return fmt.Errorf("hub: postgres: health: %w", err)
 		}

@@ -70,6 +70,17 @@ var sqliteColumns = []struct{ table, column, decl string }{
 	{"devices", "health_at_ms", "INTEGER NOT NULL DEFAULT 0"},
 	{"devices", "prev_backlog", "INTEGER NOT NULL DEFAULT 0"},
 	{"tokens", "for_device", "TEXT NOT NULL DEFAULT ''"},
+	{"devices", "h_software", "TEXT NOT NULL DEFAULT ''"},
+	{"devices", "h_bundle", "INTEGER NOT NULL DEFAULT 0"},
+	{"devices", "h_stale_ms", "INTEGER NOT NULL DEFAULT 0"},
+	{"devices", "h_expires_ms", "INTEGER NOT NULL DEFAULT 0"},
+	{"devices", "h_clock", "TEXT NOT NULL DEFAULT ''"},
+	{"devices", "h_led", "TEXT NOT NULL DEFAULT ''"},
+	{"devices", "h_gate", "TEXT NOT NULL DEFAULT ''"},
+	{"devices", "h_camera", "TEXT NOT NULL DEFAULT ''"},
+	{"devices", "h_fps", "REAL NOT NULL DEFAULT 0"},
+	{"devices", "h_backlog", "INTEGER NOT NULL DEFAULT 0"},
+	{"devices", "h_free", "INTEGER NOT NULL DEFAULT 0"},
 }
 
 // sqliteMigrate adds the missing columns (SQLite has no ADD COLUMN IF NOT
@@ -275,12 +286,16 @@ func sqliteAddDevice(ctx context.Context, tx *sql.Tx, d Device) error {
 
 // Device implements Storage.
 func (s *SQLite) Device(ctx context.Context, id string) (Device, error) {
-	d, err := scanDevice(s.r.QueryRowContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = ?`, id))
+	var health string
+	d, err := scanDevice(s.r.QueryRowContext(ctx, `SELECT `+deviceColumns+`, health FROM devices WHERE id = ?`, id), &health)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Device{}, fmt.Errorf("%w: %s", ErrUnknownDevice, id)
 	}
 	if err != nil {
 		return Device{}, fmt.Errorf("hub: sqlite: device: %w", err)
+	}
+	if full := parseHealth([]byte(health)); full != nil {
+		d.Health = full
 	}
 	return d, nil
 }

@@ -6,29 +6,71 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/chot-dev/chot/sync/wire"
 )
 
-// deviceColumns are the devices columns scanDevice reads, in order.
-const deviceColumns = `id, pubkey, created_ms, revoked_ms, key_changed_ms, site, last_seen_ms, health, prev_backlog`
+// deviceColumns are the devices columns scanDevice reads, in order: the
+// identity, then the latest report's fleet summary (kept in columns so that
+// listing thousands of devices parses no JSON).
+const deviceColumns = `id, pubkey, created_ms, revoked_ms, key_changed_ms, site, last_seen_ms, prev_backlog, health_at_ms,
+	h_software, h_bundle, h_stale_ms, h_expires_ms, h_clock, h_led, h_gate, h_camera, h_fps, h_backlog, h_free`
+
+// summaryColumns are the h_ columns, in the order summaryArgs gives them.
+var summaryColumns = []string{"h_software", "h_bundle", "h_stale_ms", "h_expires_ms", "h_clock", "h_led", "h_gate", "h_camera", "h_fps", "h_backlog", "h_free"}
+
+// summaryArgs are the values of summaryColumns for h.
+func summaryArgs(h wire.Health) []any {
+	return []any{h.Software, int64(h.Bundle), msOf(h.BundleStaleAfter), msOf(h.BundleExpiresAt), h.Clock, h.LED, h.Gate, h.Camera,
+		h.CameraFPS, int64(h.Backlog), int64(min(h.FreeDisk, 1<<62))}
+}
+
+func msOf(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
 
 // rowScanner is *sql.Row, *sql.Rows and pgx.Row.
 type rowScanner interface{ Scan(dest ...any) error }
 
-func scanDevice(r rowScanner) (Device, error) {
+// scanDevice reads deviceColumns, then extra.
+func scanDevice(r rowScanner, extra ...any) (Device, error) {
 	var d Device
 	var key []byte
-	var created, revoked, changed, seen, prev int64
-	var health string
-	if err := r.Scan(&d.ID, &key, &created, &revoked, &changed, &d.Site, &seen, &health, &prev); err != nil {
+	var created, revoked, changed, seen, prev, healthAt int64
+	var h wire.Health
+	var bundle, stale, expires, backlog, free int64
+	dest := append([]any{&d.ID, &key, &created, &revoked, &changed, &d.Site, &seen, &prev, &healthAt,
+		&h.Software, &bundle, &stale, &expires, &h.Clock, &h.LED, &h.Gate, &h.Camera, &h.CameraFPS, &backlog, &free}, extra...)
+	if err := r.Scan(dest...); err != nil {
 		return Device{}, err
 	}
 	d.PubKey = ed25519.PublicKey(key)
 	d.Created, d.Revoked, d.KeyChanged, d.LastSeen = time.UnixMilli(created).UTC(), msTime(revoked), msTime(changed), msTime(seen)
-	d.Health, d.PrevBacklog = parseHealth([]byte(health)), uint64(prev)
+	d.PrevBacklog = uint64(prev)
+	if healthAt != 0 {
+		h.Device, h.At, h.Site = d.ID, msTime(healthAt), d.Site
+		h.Bundle, h.BundleStaleAfter, h.BundleExpiresAt = uint64(bundle), msTime(stale), msTime(expires)
+		h.Backlog, h.FreeDisk = uint64(backlog), uint64(free)
+		d.Health = &h
+	}
 	return d, nil
+}
+
+// setSummary is the SET list of SaveHealth's update, placeholders from ph.
+func setSummary(ph func(int) string, first int) string {
+	var b strings.Builder
+	for i, c := range summaryColumns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(c + " = " + ph(first+i))
+	}
+	return b.String()
 }
 
 // write runs fn in a write transaction.
@@ -144,9 +186,10 @@ func (s *SQLite) SaveHealth(ctx context.Context, received time.Time, h wire.Heal
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE devices SET prev_backlog = coalesce(json_extract(nullif(health, ''), '$.backlog'), 0),
-			health = ?, health_at_ms = ?, last_seen_ms = ?, site = ? WHERE id = ? AND health_at_ms <= ?`,
-			string(body), h.At.UnixMilli(), received.UnixMilli(), h.Site, h.Device, h.At.UnixMilli())
+		args := append([]any{string(body), h.At.UnixMilli(), received.UnixMilli(), h.Site}, summaryArgs(h)...)
+		res, err := tx.ExecContext(ctx, `UPDATE devices SET prev_backlog = h_backlog,
+			health = ?, health_at_ms = ?, last_seen_ms = ?, site = ?, `+setSummary(func(int) string { return "?" }, 0)+`
+			WHERE id = ? AND health_at_ms <= ?`, append(args, h.Device, h.At.UnixMilli())...)
 		if err != nil {
 			return fmt.Errorf("hub: sqlite: health: %w", err)
 		}

@@ -47,7 +47,8 @@ type Device struct {
 	// LastSeen is when the hub received its newest health report.
 	LastSeen time.Time
 	// Health is that report (nil before the first); PrevBacklog is the
-	// backlog of the report before it.
+	// backlog of the report before it. Storage.Device gives the whole
+	// report; Fleet.Devices its fleet summary (no counts, epoch or seq).
 	Health      *wire.Health
 	PrevBacklog uint64
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/chot-dev/chot/sync/hub"
 	"github.com/chot-dev/chot/sync/hub/console"
+	"github.com/chot-dev/chot/sync/hub/refresh"
 	"github.com/chot-dev/chot/sync/wire"
 	"github.com/chot-dev/chot/verify/trust"
 )
@@ -228,4 +230,42 @@ func cmdConsolePasswd(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintln(e.stdout, h)
 	return exitOK
+}
+
+func cmdTrustRefresh(ctx context.Context, e *env, args []string) int {
+	fs, cfgPath := newFlags(e, "trust refresh")
+	if c := parseFlags(fs, args); c >= 0 {
+		return c
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return fail(e, exitUsage, "%v", err)
+	}
+	if cfg.TrustRefresh == nil {
+		return fail(e, exitUsage, "trust refresh: no trust_refresh section in %s", *cfgPath)
+	}
+	b, err := cfg.bundles(e.now)
+	if err != nil {
+		return fail(e, exitUsage, "trust refresh: %v", err)
+	}
+	res, err := refresh.Run(ctx, *cfg.TrustRefresh, b, nil, e.now())
+	if err != nil {
+		return fail(e, exitFail, "trust refresh: %v", err)
+	}
+	printRefresh(e.stdout, res)
+	return exitOK
+}
+
+func printRefresh(w io.Writer, res *refresh.Result) {
+	if res.Published {
+		fmt.Fprintf(w, "published bundle version %d\n", res.Version)
+	} else {
+		fmt.Fprintf(w, "bundle version %d waits for offline signing: chot trust sign %s\n", res.Version, res.Pending)
+	}
+	for _, s := range res.Changes.Sources {
+		fmt.Fprintf(w, "  source %-20s %-22s %-10s %d keys, %d skipped\n", s.Name, s.Kind, s.Signature, s.Taken, s.Skipped)
+	}
+	for _, ic := range res.Changes.Issuers {
+		fmt.Fprintf(w, "  %-40s +%d -%d (kept %d)\n", ic.Issuer, ic.Added, ic.Removed, ic.Kept)
+	}
 }

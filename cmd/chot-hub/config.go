@@ -13,6 +13,7 @@ import (
 
 	"github.com/chot-dev/chot/sync/hub"
 	"github.com/chot-dev/chot/sync/hub/console"
+	"github.com/chot-dev/chot/sync/hub/refresh"
 )
 
 // configVersion is the only config version this binary reads.
@@ -57,6 +58,9 @@ type config struct {
 	RetentionEvery time.Duration `yaml:"retention_every"`
 	// Console is the web console on /console/; no users: no console.
 	Console consoleConfig `yaml:"console"`
+	// TrustRefresh builds and publishes the next bundle from the sources
+	// (chot-hub trust refresh; on a schedule with every).
+	TrustRefresh *refresh.Config `yaml:"trust_refresh"`
 }
 
 // consoleConfig is the console section.
@@ -118,6 +122,11 @@ func parseConfig(data []byte) (*config, error) {
 	for i, u := range c.Console.Users {
 		if u.Name == "" || (u.Role != console.RoleOperator && u.Role != console.RoleViewer) || !strings.HasPrefix(u.PasswordHash, "$2") {
 			errs = append(errs, fmt.Errorf("console.users[%d]: want name, role (operator or viewer) and a bcrypt password_hash (chot-hub console passwd)", i))
+		}
+	}
+	if c.TrustRefresh != nil {
+		if err := c.TrustRefresh.Check(); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if c.RetentionEvery == 0 {

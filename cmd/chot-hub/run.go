@@ -41,6 +41,7 @@ var commands = map[string]command{
 	"device revoke":  {"revoke a device: every hub instance refuses it at once", cmdDeviceRevoke},
 	"token create":   {"create a one-time enrollment token", cmdTokenCreate},
 	"bundle publish": {"publish a signed trust bundle file", cmdBundlePublish},
+	"trust refresh":  {"build the next bundle from trust_refresh's sources, check their signatures, sign and publish", cmdTrustRefresh},
 	"console passwd": {"print the bcrypt hash of the password on stdin (console.users)", cmdConsolePasswd},
 }
 

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/record"
+	"github.com/chot-dev/chot/sync/hub/console"
 	"github.com/chot-dev/chot/sync/wire"
 	"github.com/chot-dev/chot/verify/trust"
 )
@@ -246,6 +247,18 @@ func TestConsoleServed(t *testing.T) {
 	case r := <-done:
 		t.Fatalf("serve: %+v", r)
 	}
+	_, resp, page := consoleLogin(t, base, "ops", "s3cret-pass")
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(page, []byte(`id="fleet"`)) {
+		t.Errorf("after login: %d", resp.StatusCode)
+	}
+	cancel()
+	<-done
+}
+
+// consoleLogin logs in to the console at base and returns the client and
+// the page after login.
+func consoleLogin(t *testing.T, base, user, pw string) (*http.Client, *http.Response, []byte) {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
 	resp, err := c.Get(base + "/console/login")
@@ -258,14 +271,67 @@ func TestConsoleServed(t *testing.T) {
 	if m == nil {
 		t.Fatalf("login page: %s", page)
 	}
-	resp, err = c.PostForm(base+"/console/login", url.Values{"csrf": {string(m[1])}, "user": {"ops"}, "password": {"s3cret-pass"}})
+	resp, err = c.PostForm(base+"/console/login", url.Values{"csrf": {string(m[1])}, "user": {user}, "password": {pw}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	page, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !bytes.Contains(page, []byte(`id="fleet"`)) {
-		t.Errorf("after login: %d", resp.StatusCode)
+	return c, resp, page
+}
+
+// TestTrustRefreshCLI: chot-hub trust refresh builds version 2 from the
+// German gateway's signed PROD list (checked against its pinned key), signs
+// and publishes it; the console's bundles page shows the keys added per
+// country.
+func TestTrustRefreshCLI(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	pub, root, _ := ed25519.GenerateKey(rand.Reader)
+	pem, _ := trust.MarshalPublicKey(pub)
+	os.WriteFile(filepath.Join(dir, "roots.pem"), pem, 0o600)
+	kpem, _ := trust.MarshalPrivateKey(root)
+	os.WriteFile(filepath.Join(dir, "root.key"), kpem, 0o600)
+	v1, _ := trust.Sign(&trust.Bundle{Version: 1, IssuedAt: now.Add(-time.Hour), StaleAfter: now.Add(time.Hour), ExpiresAt: now.Add(48 * time.Hour)}, root)
+	os.WriteFile(filepath.Join(dir, "v1.cose"), v1, 0o600)
+	hash, _ := console.HashPassword("s3cret-pass")
+	covpass := filepath.Join("..", "..", "..", "shared", "testdata", "trustlists", "covpass-ios")
+	cfgPath := filepath.Join(dir, "hub.yaml")
+	os.WriteFile(cfgPath, fmt.Appendf(nil, `version: 1
+listen: 127.0.0.1:0
+storage: %[1]s/hub.db
+bundle_dir: %[1]s/bundles
+bundle_roots_file: %[1]s/roots.pem
+console:
+  users: [{name: ops, role: operator, password_hash: %[2]q}]
+trust_refresh:
+  sign_key_file: %[1]s/root.key
+  sources:
+    - {name: de-prod, kind: list, file: %[3]s/PROD_RKI-dsc.signed.5da6a808.json, key_file: %[3]s/PROD_RKI-CA-pubkey.pem}
+`, dir, hash, covpass), 0o600)
+	ctx := context.Background()
+	if r := runCLI(ctx, nil, "bundle", "publish", "--config", cfgPath, filepath.Join(dir, "v1.cose")); r.code != exitOK {
+		t.Fatalf("publish v1: %+v", r)
+	}
+	r := runCLI(ctx, nil, "trust", "refresh", "--config", cfgPath)
+	if r.code != exitOK || !strings.Contains(r.stdout, "published bundle version 2") || !strings.Contains(r.stdout, "verified") || !strings.Contains(r.stdout, "+2") {
+		t.Fatalf("trust refresh: %+v", r)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	addr := make(chan string, 1)
+	done := make(chan result, 1)
+	go func() { done <- runCLI(sctx, func(a string) { addr <- a }, "serve", "--config", cfgPath) }()
+	base := "http://" + <-addr
+	c, _, _ := consoleLogin(t, base, "ops", "s3cret-pass")
+	resp, err := c.Get(base + "/console/bundles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Contains(page, []byte(`id="changes"`)) || !bytes.Contains(page, []byte(`data-issuer="DE"`)) || !bytes.Contains(page, []byte(`id="published">2<`)) {
+		t.Errorf("bundles page lacks the refresh:\n%s", page)
 	}
 	cancel()
 	<-done

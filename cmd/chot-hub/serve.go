@@ -11,6 +11,7 @@ import (
 
 	"github.com/chot-dev/chot/sync/hub"
 	"github.com/chot-dev/chot/sync/hub/console"
+	"github.com/chot-dev/chot/sync/hub/refresh"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) int {
@@ -90,6 +91,9 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		defer stopRetention()
 		go hub.RunRetention(rctx, st, cfg.Retention, cfg.RetentionEvery, e.now, log)
 	}
+	if cfg.TrustRefresh != nil && cfg.TrustRefresh.Every > 0 {
+		go refreshLoop(ctx, *cfg.TrustRefresh, bundles, e.now, log)
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if cfg.TLSCert != "" {
@@ -126,4 +130,23 @@ func storageKind(dsn string) string {
 		return "postgres"
 	}
 	return "sqlite"
+}
+
+// refreshLoop runs the trust refresh on its schedule until ctx ends.
+func refreshLoop(ctx context.Context, cfg refresh.Config, b *hub.Bundles, now func() time.Time, log *slog.Logger) {
+	t := time.NewTicker(cfg.Every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		res, err := refresh.Run(ctx, cfg, b, nil, now())
+		if err != nil {
+			log.Error("trust refresh", "err", err)
+			continue
+		}
+		log.Info("trust refresh", "version", res.Version, "published", res.Published, "pending", res.Pending, "issuers", len(res.Changes.Issuers))
+	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chot-dev/chot/record"
 	"github.com/chot-dev/chot/sync/hub"
+	"github.com/chot-dev/chot/sync/hub/refresh"
 )
 
 // Reason translates a decision reason, or shows it as is.
@@ -145,6 +146,10 @@ type bundlesData struct {
 	// Versions maps each bundle version devices report to their ids.
 	Versions []versionRow
 	Result   string // the publish result
+	// Changes is the last trust refresh's (keys added and removed per
+	// country); Pending when that bundle waits for offline signing.
+	Changes *refresh.Changes
+	Pending bool
 }
 
 type versionRow struct {
@@ -167,6 +172,9 @@ func (c *Console) renderBundles(w http.ResponseWriter, r *http.Request, p *page,
 			return
 		}
 		d.Published = v
+		if d.Changes, d.Pending, err = refresh.LastChanges(c.cfg.Bundles.Dir); err != nil {
+			c.log.Warn("console: last trust refresh", "err", err)
+		}
 	}
 	ds, err := c.cfg.Storage.Devices(r.Context())
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"hash/crc32"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +73,24 @@ func TestContainerBounds(t *testing.T) {
 				t.Errorf("got %v, want %v", err, tt.err)
 			}
 		})
+	}
+	// Memory stays bounded by the caps, whatever the ZIP claims: a member
+	// that inflates to 8 MiB behind a header claiming 100 bytes costs less
+	// than 1 MiB of allocation to refuse.
+	lying := Prefix + base64.StdEncoding.EncodeToString(lyingZip(t, 8<<20))
+	if len(lying) > MaxText {
+		t.Fatalf("the lying ZIP is %d bytes of text, over MaxText", len(lying))
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := unzip(lying)
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Fatal("an 8 MiB member was taken")
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("refusing an 8 MiB member allocated %d bytes", n)
 	}
 	deep := strings.Repeat("[", 100) + strings.Repeat("]", 100)
 	if _, err := decodeJSON([]byte(`{"a":` + deep + `}`)); !errors.Is(err, ErrContainer) {

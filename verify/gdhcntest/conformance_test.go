@@ -45,6 +45,15 @@ func expected(t *testing.T, c gdhcntest.Case) outcome {
 	return ""
 }
 
+func clock(t *testing.T, v *verify.Verifier, c gdhcntest.Case) time.Time {
+	t.Helper()
+	at, err := gdhcntrust.Clock(v, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
 type departure struct{ expected, chot outcome }
 
 func departures(t *testing.T) map[string]departure {
@@ -70,37 +79,6 @@ func departures(t *testing.T) map[string]departure {
 	return out
 }
 
-// fixedClock is the time to judge the vectors that carry no usable issue
-// time: the legacy DDCC codes (no iat; a date within their signers'
-// validity) and EUUruguay (its exp is NaN, so its claims do not decode).
-var fixedClock = map[string]time.Time{
-	"EUUruguay":       time.Date(2022, 6, 1, 0, 0, 0, 0, time.UTC),
-	"WHOQR1":          time.Date(2021, 7, 9, 0, 0, 0, 0, time.UTC),
-	"WHOQR2":          time.Date(2021, 7, 9, 0, 0, 0, 0, time.UTC),
-	"WHOSingaporePCR": time.Date(2022, 7, 28, 0, 0, 0, 0, time.UTC),
-}
-
-// vdsncClock is SOURCE.md's clock for the seals (no signing time in them).
-var vdsncClock = time.Date(2022, 6, 1, 0, 0, 0, 0, time.UTC)
-
-// Clock returns the time a case is judged at: its own issue time plus a
-// minute (iat for HCERT, nbf for SHC, issuanceDate for DIVOC), SOURCE.md's
-// 2022-06-01 for VDS-NC, fixedClock for the rest.
-func Clock(t *testing.T, v *verify.Verifier, c gdhcntest.Case) time.Time {
-	t.Helper()
-	if at, ok := fixedClock[c.Name]; ok {
-		return at
-	}
-	if c.Format == "icao-vds-nc" {
-		return vdsncClock
-	}
-	r := v.Verify(verify.Input{Texts: []string{c.Text}, Now: vdsncClock, CredentialOnly: true})
-	if r.Credential == nil || r.Credential.IssuedAt.IsZero() {
-		t.Fatalf("%s: no issue time (%s: %s)", c.File, r.Reason, r.Detail)
-	}
-	return r.Credential.IssuedAt.Add(time.Minute)
-}
-
 // TestConformance runs every row of case-index.csv through the verifier of
 // every format, with the trust its row lists, and compares the outcome with
 // the row's expectation; departures.csv names each disagreement and why.
@@ -122,7 +100,7 @@ func TestConformance(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := expected(t, c)
-			res := v.Verify(verify.Input{Texts: []string{c.Text}, Trust: store, Now: Clock(t, v, c), CredentialOnly: true})
+			res := v.Verify(verify.Input{Texts: []string{c.Text}, Trust: store, Now: clock(t, v, c), CredentialOnly: true})
 			got := outcomeOf(res)
 			d, listed := deps[c.File]
 			switch {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -38,6 +39,12 @@ type CSCA struct {
 // or P-521. The CSCA is a trust anchor: its own signature is not checked.
 func ParseCSCA(der []byte) (*CSCA, error) {
 	if c, err := x509.ParseCertificate(der); err == nil {
+		switch c.PublicKey.(type) {
+		case *ecdsa.PublicKey, *rsa.PublicKey:
+		default:
+			// x509 leaves an unknown key algorithm's key nil.
+			return nil, fmt.Errorf("%w: key type %T (%v)", ErrCSCA, c.PublicKey, c.PublicKeyAlgorithm)
+		}
 		out := &CSCA{Raw: der, Public: c.PublicKey, SubjectKeyID: c.SubjectKeyId, RawSubject: c.RawSubject,
 			NotBefore: c.NotBefore, NotAfter: c.NotAfter}
 		if len(c.Subject.Country) > 0 {

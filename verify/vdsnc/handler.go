@@ -17,6 +17,7 @@
 package vdsnc
 
 import (
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
@@ -41,8 +42,12 @@ const KindSerial = "serial"
 // EKUHealthSigner is the extended key usage of a health BSC.
 var EKUHealthSigner = asn1.ObjectIdentifier{2, 23, 136, 1, 1, 14, 2}
 
-// Handler verifies VDS-NC seals. It holds no state.
-type Handler struct{}
+// Handler verifies VDS-NC seals. It is safe for concurrent use; its only
+// state is a bounded cache of the barcode signer certificates each trusted
+// CSCA key has verified.
+type Handler struct {
+	chains chains
+}
 
 var _ verify.Handler = (*Handler)(nil)
 var _ verify.StepsHandler = (*Handler)(nil)
@@ -66,7 +71,7 @@ func (*Handler) Detect(text string) bool {
 }
 
 // Verify implements verify.Handler.
-func (*Handler) Verify(texts []string, trust verify.TrustStore, now time.Time) verify.Result {
+func (h *Handler) Verify(texts []string, trust verify.TrustStore, now time.Time) verify.Result {
 	var res verify.Result
 	res.Format = verify.FormatVDSNC
 	if len(texts) != 1 {
@@ -99,7 +104,7 @@ func (*Handler) Verify(texts []string, trust verify.TrustStore, now time.Time) v
 		res.Mark(verify.StepSchema, verify.Pass)
 	}
 
-	csca := checkChain(&res, s, bsc, trust)
+	csca := h.checkChain(&res, s, bsc, trust)
 	checkUsage(&res, d, bsc, csca)
 	checkValidity(&res, bsc, csca, now)
 	q := verify.RevocationQuery{Format: verify.FormatVDSNC, Issuer: d.Hdr.Is, Kid: bsc.AuthorityKeyId,
@@ -115,7 +120,7 @@ func (*Handler) Verify(texts []string, trust verify.TrustStore, now time.Time) v
 // checkChain verifies the seal with the BSC and the BSC with a trusted
 // CSCA named by its authority key identifier. It returns the CSCA that
 // verified, or nil.
-func checkChain(res *verify.Result, s *seal, bsc *x509.Certificate, trust verify.TrustStore) *verify.Key {
+func (h *Handler) checkChain(res *verify.Result, s *seal, bsc *x509.Certificate, trust verify.TrustStore) *verify.Key {
 	if err := checkSealSignature(s, bsc); err != nil {
 		res.Fail(verify.StepSignature, verify.ReasonBadSignature, err.Error())
 		return nil
@@ -125,11 +130,16 @@ func checkChain(res *verify.Result, s *seal, bsc *x509.Certificate, trust verify
 		return nil
 	}
 	keys := trust.Keys(verify.FormatVDSNC, res.Issuer, bsc.AuthorityKeyId)
+	id := sha256.Sum256(bsc.Raw)
 	return res.CheckSignature(keys, fmt.Sprintf("no trusted CSCA with key id %x", bsc.AuthorityKeyId), func(k *verify.Key) error {
+		if h.chains.verified(id, k) {
+			return nil
+		}
 		anchor := &x509.Certificate{PublicKey: k.Public}
 		if err := anchor.CheckSignature(bsc.SignatureAlgorithm, bsc.RawTBSCertificate, bsc.Signature); err != nil {
 			return fmt.Errorf("the barcode signer is not signed by the CSCA: %w", err)
 		}
+		h.chains.add(id, k)
 		return nil
 	})
 }

@@ -274,3 +274,23 @@ func TestMadeUpSeals(t *testing.T) {
 		})
 	}
 }
+
+// TestChainCache checks that a chain verified once is remembered for that
+// CSCA key only: the same BSC under another key of the same kid (a forged
+// or swapped trust entry) is checked again, and fails.
+func TestChainCache(t *testing.T) {
+	au, jp := cscaKey(t, auCSCA), cscaKey(t, jpCSCA)
+	text := string(read(t, auSeal))
+	h := New()
+	if r := h.Verify([]string{text}, &verify.KeyList{List: []*verify.Key{au}}, clock); r.Failed() || r.Steps[verify.StepSignature] != verify.Pass {
+		t.Fatalf("AU: %s %s", r.Reason, r.Detail)
+	}
+	impostor := *jp
+	impostor.Kid, impostor.Issuer = au.Kid, au.Issuer
+	if r := h.Verify([]string{text}, &verify.KeyList{List: []*verify.Key{&impostor}}, clock); r.Reason != verify.ReasonBadSignature {
+		t.Fatalf("AU under JP's key with AU's kid: %s, want bad_signature", r.Reason)
+	}
+	if r := h.Verify([]string{text}, &verify.KeyList{List: []*verify.Key{au}}, clock); r.Failed() || r.Steps[verify.StepSignature] != verify.Pass {
+		t.Fatalf("AU again: %s %s", r.Reason, r.Detail)
+	}
+}

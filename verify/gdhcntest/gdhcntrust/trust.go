@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/chot-dev/chot/verify"
 	"github.com/chot-dev/chot/verify/gdhcntest"
@@ -156,4 +157,34 @@ func Store(name string) (*trust.Store, error) {
 		return nil, err
 	}
 	return trust.NewStore(&trust.Bundle{Keys: keys, Revocations: revs})
+}
+
+// fixedClock is the time to judge the vectors that carry no usable issue
+// time: the legacy DDCC codes (no iat; a date within their signers'
+// validity) and EUUruguay (its exp is NaN, so its claims do not decode).
+var fixedClock = map[string]time.Time{
+	"EUUruguay":       time.Date(2022, 6, 1, 0, 0, 0, 0, time.UTC),
+	"WHOQR1":          time.Date(2021, 7, 9, 0, 0, 0, 0, time.UTC),
+	"WHOQR2":          time.Date(2021, 7, 9, 0, 0, 0, 0, time.UTC),
+	"WHOSingaporePCR": time.Date(2022, 7, 28, 0, 0, 0, 0, time.UTC),
+}
+
+// VDSNCClock is SOURCE.md's clock for the seals (they state no signing time).
+var VDSNCClock = time.Date(2022, 6, 1, 0, 0, 0, 0, time.UTC)
+
+// Clock returns the time a case is judged at: its own issue time plus a
+// minute (iat for HCERT, nbf for SHC, issuanceDate for DIVOC), VDSNCClock
+// for the seals, fixedClock for the rest. v decodes the case to find it.
+func Clock(v *verify.Verifier, c gdhcntest.Case) (time.Time, error) {
+	if at, ok := fixedClock[c.Name]; ok {
+		return at, nil
+	}
+	if c.Format == "icao-vds-nc" {
+		return VDSNCClock, nil
+	}
+	r := v.Verify(verify.Input{Texts: []string{c.Text}, Now: VDSNCClock, CredentialOnly: true})
+	if r.Credential == nil || r.Credential.IssuedAt.IsZero() {
+		return time.Time{}, fmt.Errorf("gdhcntrust: %s: no issue time (%s: %s)", c.File, r.Reason, r.Detail)
+	}
+	return r.Credential.IssuedAt.Add(time.Minute), nil
 }

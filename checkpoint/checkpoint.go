@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chot-dev/chot/record"
@@ -59,6 +60,12 @@ type Checkpoint struct {
 	subs     map[chan Event]struct{}
 	warnings []string
 	online   bool
+	faults   map[string]string // part → what is wrong (SetFault)
+
+	// beat is the uptime (ns) of the decision loop's last turn, running
+	// whether Run is in its loop: Alive reads both, for the watchdog.
+	beat    atomic.Int64
+	running atomic.Bool
 }
 
 // openState remembers the last opening, for the door sensor.
@@ -94,6 +101,7 @@ func New(cfg Config, d Deps) (*Checkpoint, error) {
 		passback: make(map[string]time.Duration),
 		gate:     GateClosed,
 		subs:     make(map[chan Event]struct{}),
+		faults:   make(map[string]string),
 		counters: Counters{ByReason: map[string]uint64{}},
 	}
 	if err := d.Gate.Close(); err != nil {
@@ -108,7 +116,10 @@ func New(cfg Config, d Deps) (*Checkpoint, error) {
 // it returns — shutdown, a closed channel, a panic in a decision — the gate is
 // closed first.
 func (c *Checkpoint) Run(ctx context.Context, scans <-chan Scan) (err error) {
+	c.beat.Store(int64(c.d.Clock.Uptime()))
+	c.running.Store(true)
 	defer func() {
+		c.running.Store(false)
 		if p := recover(); p != nil {
 			err = fmt.Errorf("checkpoint: panic in the decision loop: %v", p)
 			c.log.Error("decision loop crashed", "err", err)
@@ -125,6 +136,7 @@ func (c *Checkpoint) Run(ctx context.Context, scans <-chan Scan) (err error) {
 	ticker := time.NewTicker(time.Second)
 	defer ticker.Stop()
 	for {
+		c.beat.Store(int64(c.d.Clock.Uptime()))
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -320,3 +320,82 @@ func TestLoopCrashLeavesRelayOff(t *testing.T) {
 		t.Errorf("gate state %s after a crash, want fault", s.Gate)
 	}
 }
+
+// TestPartFault: a faulty part (a missing camera) shows on the LED and in
+// the warnings, and clears when it comes back; decisions go on meanwhile.
+func TestPartFault(t *testing.T) {
+	r := newRig(t, Config{}, goodTrust, mustTime("2021-10-01T09:00:00Z"))
+	r.cp.SetOnline(true)
+	if s := r.cp.Snapshot(); s.LED != LEDReadyOnline {
+		t.Fatalf("LED %s before the fault, want ready-online", s.LED)
+	}
+	r.cp.SetFault("camera", "no frames for 10s")
+	s := r.cp.Snapshot()
+	if s.LED != LEDFault || !slices.Contains(s.Warnings, "camera: no frames for 10s") {
+		t.Errorf("LED %s warnings %v, want fault and the camera's warning", s.LED, s.Warnings)
+	}
+	if r.ind.led != LEDFault {
+		t.Errorf("the LED shows %s, want fault", r.ind.led)
+	}
+	if _, err := r.cp.Decide(context.Background(), Scan{Texts: []string{"X:ok:alice"}}); err != nil {
+		t.Errorf("decision during a camera fault: %v", err)
+	}
+	r.cp.SetFault("camera", "")
+	if s := r.cp.Snapshot(); s.LED != LEDReadyOnline || len(s.Warnings) != 0 {
+		t.Errorf("after the camera is back: LED %s warnings %v", s.LED, s.Warnings)
+	}
+}
+
+// hangingLog is a Log whose appends hang once hang is set, like a dead SD card.
+type hangingLog struct {
+	memLog
+	hang chan struct{}
+	mu   sync.Mutex
+}
+
+func (h *hangingLog) Append(ctx context.Context, p record.Pass) (record.Pass, error) {
+	h.mu.Lock()
+	hang := h.hang
+	h.mu.Unlock()
+	if hang != nil {
+		<-hang
+		return p, errors.New("released")
+	}
+	return h.memLog.Append(ctx, p)
+}
+
+// TestAliveStopsWhenADecisionHangs: the loop is alive while idle (no code in
+// view), and not alive once a decision hangs.
+func TestAliveStopsWhenADecisionHangs(t *testing.T) {
+	r := newRig(t, Config{}, goodTrust, mustTime("2021-10-01T09:00:00Z"))
+	hl := &hangingLog{memLog: memLog{ev: r.ev}}
+	r.cp.d.Log = hl
+	if r.cp.Alive(time.Minute) {
+		t.Error("alive before Run")
+	}
+	scans := make(chan Scan)
+	done := make(chan error)
+	go func() { done <- r.cp.Run(context.Background(), scans) }()
+	for range 3 {
+		r.clock.advance(20 * time.Second)
+		scans <- Scan{Texts: []string{"garbage"}} // refused at once: a turn of the loop
+	}
+	scans <- Scan{Texts: []string{"garbage"}} // the previous one is decided once this is taken
+	if !r.cp.Alive(time.Minute) {
+		t.Error("not alive while turning")
+	}
+	hl.mu.Lock()
+	hl.hang = make(chan struct{})
+	hl.mu.Unlock()
+	scans <- Scan{Texts: []string{"X:ok:alice"}} // this decision hangs
+	r.clock.advance(2 * time.Minute)
+	if r.cp.Alive(time.Minute) {
+		t.Error("alive while a decision hangs for 2 minutes")
+	}
+	close(hl.hang)
+	close(scans)
+	<-done
+	if r.cp.Alive(time.Minute) {
+		t.Error("alive after Run returned")
+	}
+}

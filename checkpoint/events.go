@@ -105,6 +105,32 @@ func (c *Checkpoint) SetOnline(online bool) {
 	c.refreshLED()
 }
 
+// SetFault reports that a part the checkpoint does not drive itself (the
+// camera, the disk) is faulty, with what the page should say; an empty
+// detail clears it. A fault shows the fault LED and a warning; the
+// checkpoint goes on deciding whatever comes in.
+func (c *Checkpoint) SetFault(part, detail string) {
+	c.mu.Lock()
+	if detail == "" {
+		delete(c.faults, part)
+	} else {
+		c.faults[part] = detail
+	}
+	c.mu.Unlock()
+	c.refreshLED()
+}
+
+// Alive reports whether the decision loop is running and turned within the
+// last within (it turns at least every second, between decisions): the
+// watchdog's test of the loop. A decision stuck on the disk or the relay
+// stops it turning.
+func (c *Checkpoint) Alive(within time.Duration) bool {
+	if !c.running.Load() {
+		return false
+	}
+	return c.d.Clock.Uptime()-time.Duration(c.beat.Load()) <= within
+}
+
 // refreshLED recomputes the LED state and the warnings from the gate, the
 // clock and the trust data.
 func (c *Checkpoint) refreshLED() {
@@ -131,13 +157,21 @@ func (c *Checkpoint) refreshLED() {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	parts := make([]string, 0, len(c.faults))
+	for p := range c.faults {
+		parts = append(parts, p)
+	}
+	slices.Sort(parts)
+	for _, p := range parts {
+		warn = append(warn, p+": "+c.faults[p])
+	}
 	c.warnings = warn
 	led := LEDReadyOffline
 	if c.online {
 		led = LEDReadyOnline
 	}
 	switch {
-	case c.gate == GateFault || ts.Expired || noPolicy:
+	case c.gate == GateFault || ts.Expired || noPolicy || len(c.faults) > 0:
 		led = LEDFault
 	case len(warn) > 0:
 		led = LEDWarning

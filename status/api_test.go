@@ -202,21 +202,27 @@ func TestI18N(t *testing.T) {
 		target string
 		accept string
 		cookie string
+		site   string
 		want   string
 		absent string
 	}{
-		{"default english", "/", "", "", "Accepted", "Chấp nhận"},
-		{"query vi", "/?lang=vi", "", "", "Chấp nhận", "Accepted"},
-		{"query en beats cookie", "/?lang=en", "", "vi", "Rejected", "Từ chối"},
-		{"cookie vi", "/", "en", "vi", "Từ chối", "Rejected"},
-		{"accept-language vi", "/", "vi-VN,vi;q=0.9,en;q=0.8", "", "Trực tuyến", "Online"},
-		{"accept-language prefers en", "/", "vi;q=0.4, en-GB;q=0.8", "", "Online", "Trực tuyến"},
-		{"unknown language", "/?lang=fr", "fr-FR", "", "Online", "Trực tuyến"},
-		{"tiles in vi", "/partial/tiles", "", "vi", "Đồng hồ", "Clock"},
+		{"default english", "/", "", "", "", "Accepted", "Chấp nhận"},
+		{"query vi", "/?lang=vi", "", "", "", "Chấp nhận", "Accepted"},
+		{"query en beats cookie", "/?lang=en", "", "vi", "", "Rejected", "Từ chối"},
+		{"cookie vi", "/", "en", "vi", "", "Từ chối", "Rejected"},
+		{"accept-language vi", "/", "vi-VN,vi;q=0.9,en;q=0.8", "", "", "Trực tuyến", "Online"},
+		{"accept-language prefers en", "/", "vi;q=0.4, en-GB;q=0.8", "", "", "Online", "Trực tuyến"},
+		{"unknown language", "/?lang=fr", "fr-FR", "", "", "Online", "Trực tuyến"},
+		{"tiles in vi", "/partial/tiles", "", "vi", "", "Đồng hồ", "Clock"},
+		// status.language of a Vietnamese site: the page starts in Vietnamese.
+		{"site language vi", "/", "", "", "vi", "Trực tuyến", "Online"},
+		{"site language beats the browser", "/", "en-US,en;q=0.9", "", "vi", "Trực tuyến", "Online"},
+		{"the visitor's choice beats the site's", "/?lang=en", "", "", "vi", "Online", "Trực tuyến"},
+		{"tiles in the site language", "/partial/tiles", "", "", "vi", "Đồng hồ", "Clock"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, nil)
+			e := newEnv(t, func(c *Config) { c.Language = tt.site })
 			req := httptest.NewRequest("GET", tt.target, nil)
 			if tt.accept != "" {
 				req.Header.Set("Accept-Language", tt.accept)

@@ -61,6 +61,10 @@ type Config struct {
 	LoginWindow time.Duration
 	// MaxStreams caps the open /events streams; past it, 503. Zero: 32.
 	MaxStreams int
+	// Language is the site's language (status.language of chotd's config):
+	// the page's language unless the visitor chose one (?lang=, remembered
+	// in a cookie). Empty or unsupported: the browser's Accept-Language.
+	Language string
 	// RefreshInterval is how often the page refreshes its tiles. Zero: 5 s.
 	RefreshInterval time.Duration
 	// Gatherer adds the daemon's own metrics to /metrics (nil: none).

@@ -39,7 +39,8 @@
 //
 // All strings of the page live in an embedded message catalogue
 // (assets/messages.json), in English and Vietnamese. The language comes from
-// ?lang=vi|en (remembered in a cookie), then the cookie, then Accept-Language.
+// ?lang=vi|en (remembered in a cookie), then the cookie, then the site's
+// language ([Config.Language], chotd's status.language), then Accept-Language.
 //
 // # Caveats
 //

@@ -73,8 +73,9 @@ func supported(lang string) bool {
 }
 
 // pickLang chooses the page's language: ?lang= (and remembers it in a
-// cookie), then the cookie, then Accept-Language, then English.
-func pickLang(w http.ResponseWriter, r *http.Request, secure bool) string {
+// cookie), then the cookie, then the site's language (Config.Language), then
+// Accept-Language, then English.
+func pickLang(w http.ResponseWriter, r *http.Request, secure bool, site string) string {
 	if l := r.URL.Query().Get("lang"); supported(l) {
 		http.SetCookie(w, &http.Cookie{
 			Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
@@ -84,6 +85,9 @@ func pickLang(w http.ResponseWriter, r *http.Request, secure bool) string {
 	}
 	if c, err := r.Cookie(langCookie); err == nil && supported(c.Value) {
 		return c.Value
+	}
+	if supported(site) {
+		return site
 	}
 	return acceptLanguage(r.Header.Get("Accept-Language"))
 }

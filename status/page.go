@@ -67,7 +67,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 
 // renderPage renders the whole page with status.
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, o pageOpts) {
-	lang := pickLang(w, r, s.secure(r))
+	lang := pickLang(w, r, s.secure(r), s.cfg.Language)
 	t := tr{lang}
 	_, se, loggedIn := s.session(r)
 	d := pageData{
@@ -106,7 +106,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 
 // handleTiles renders only the tiles, for the page's periodic refresh.
 func (s *Server) handleTiles(w http.ResponseWriter, r *http.Request) {
-	t := tr{pickLang(w, r, s.secure(r))}
+	t := tr{pickLang(w, r, s.secure(r), s.cfg.Language)}
 	doc := s.document()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := pageTmpl.ExecuteTemplate(w, "tiles", tiles(t, doc.Snapshot, doc.Health, doc.At)); err != nil {

@@ -134,7 +134,7 @@ func securityHeaders(h http.Handler) http.Handler {
 
 // fail answers with status and a short translated message.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, key string) {
-	lang := pickLang(w, r, s.secure(r))
+	lang := pickLang(w, r, s.secure(r), s.cfg.Language)
 	http.Error(w, messages.text(lang, key), status)
 }
 

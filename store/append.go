@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -127,6 +128,8 @@ func isFull(err error) bool { return errors.Is(err, berrors.ErrMaxSizeReached) }
 
 // put commits reqs in one transaction and, on success, answers them.
 func (s *Store) put(reqs []*appendReq) error {
+	s.busyAt.Store(int64(time.Since(s.born)) + 1)
+	defer s.busyAt.Store(0)
 	s.mu.Lock()
 	epoch := s.st.epoch
 	s.mu.Unlock()
@@ -166,6 +169,17 @@ func (s *Store) put(reqs []*appendReq) error {
 		r.res <- appendRes{p: out[i]}
 	}
 	return nil
+}
+
+// Busy returns how long the append transaction in progress has been running
+// (waiting for bbolt's write lock, writing, fsyncing), 0 when none is: the
+// watchdog's test of the store. An fsync that never returns shows here.
+func (s *Store) Busy() time.Duration {
+	at := s.busyAt.Load()
+	if at == 0 {
+		return 0
+	}
+	return time.Since(s.born) - time.Duration(at-1)
 }
 
 // refuse answers reqs with ErrFull and records the state.

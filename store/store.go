@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -38,6 +39,9 @@ type Store struct {
 
 	mu sync.Mutex // guards st
 	st state
+
+	born   time.Time    // Open's time, with its monotonic reading
+	busyAt atomic.Int64 // time since born (+1) the commit in progress began; 0: idle
 }
 
 // state mirrors what the file holds, so that the hot accessors need no
@@ -75,7 +79,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.MaxSize > math.MaxInt {
 		return nil, fmt.Errorf("store: open: MaxSize %d too large for this platform", opts.MaxSize)
 	}
-	s := &Store{path: path, opts: opts, log: opts.Logger}
+	s := &Store{path: path, opts: opts, log: opts.Logger, born: time.Now()}
 	if opts.ReadOnly {
 		db, err := openVerified(path, opts)
 		if err != nil {

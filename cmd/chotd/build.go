@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/chot-dev/chot/checkpoint"
@@ -46,9 +45,8 @@ type daemon struct {
 	camera *cameraHealth
 	up     *uplink.Uplink // nil without a hub
 	key    ed25519.PrivateKey
-	// beat is the uptime (ns) of the decision loop's last sign of life, for
-	// the watchdog.
-	beat atomic.Int64
+	// enrolling is set when the device must enrol at the hub (runEnroll).
+	enrolling bool
 	// installMu serialises bundle installs (uplink, start-up).
 	installMu sync.Mutex
 }

@@ -20,6 +20,8 @@ type options struct {
 	// ready, if set, receives the status page's address once chotd is up
 	// (tests and the demo use it).
 	ready func(addr string)
+	// built, if set, sees the daemon once it is built (tests).
+	built func(*daemon)
 }
 
 // run loads the config and runs chotd until ctx ends. A missing or broken
@@ -47,6 +49,9 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		log.Error("cannot start configured", "err", err)
 		return runUnconfigured(ctx, log, listen, problemsOf(err), cfg, o)
+	}
+	if o.built != nil {
+		o.built(d)
 	}
 	return d.run(ctx, listen, o)
 }

@@ -10,14 +10,22 @@ import (
 	"github.com/chot-dev/chot/sync/uplink"
 )
 
-// enroll enrolls this device at the hub once, in the background, retrying
-// while the hub is unreachable. Success is remembered in the data dir.
-func (d *daemon) enroll(ctx context.Context) {
-	marker := filepath.Join(d.cfg.Device.DataDir, "enrolled")
-	if _, err := os.Stat(marker); err == nil {
+// enroll marks this device for enrolment at the hub, unless it is enrolled
+// already: run then runs runEnroll among its parts.
+func (d *daemon) enroll(context.Context) {
+	if _, err := os.Stat(d.enrolledMarker()); err == nil {
 		return
 	}
-	go func() {
+	d.enrolling = true
+}
+
+func (d *daemon) enrolledMarker() string { return filepath.Join(d.cfg.Device.DataDir, "enrolled") }
+
+// runEnroll enrolls this device at the hub once, retrying while the hub is
+// unreachable, until ctx ends. Success is remembered in the data dir.
+func (d *daemon) runEnroll(ctx context.Context) {
+	marker := d.enrolledMarker()
+	func() {
 		delay := time.Second
 		for {
 			actx, cancel := context.WithTimeout(ctx, 15*time.Second)

@@ -37,7 +37,6 @@ func (d *daemon) scanLoop(ctx context.Context, out chan<- checkpoint.Scan) error
 		}
 		up := bootClock.Uptime()
 		d.camera.frame(f.At)
-		d.beat.Store(int64(up))
 		texts, _ := dec.Decode(f)
 		fresh := deb.Frame(texts, f.At)
 		if len(fresh) == 0 {

@@ -3,94 +3,146 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/chot-dev/chot/checkpoint"
 	"github.com/chot-dev/chot/hw"
 	"github.com/chot-dev/chot/status"
 )
 
-// run runs a configured chotd until ctx ends, then shuts down in the order of
-// STYLE.md: stop scanning, close the gate, flush the log, close the HTTP
-// server, close bbolt.
+// Liveness limits of the watchdog's test (healthy).
+const (
+	// loopHang is how long the decision loop may go without turning.
+	loopHang = 30 * time.Second
+	// storeHang is how long one append transaction may take.
+	storeHang = 30 * time.Second
+	// cameraGrace is how long the camera may be without frames before it is
+	// a fault on the LED and the page.
+	cameraGrace = 5 * time.Second
+)
+
+// run runs a configured chotd until ctx ends or a part fails, then shuts
+// down in the order of STYLE.md: stop scanning, close the gate (the decision
+// loop closes it when it returns), flush the log, close the HTTP server,
+// close bbolt. Every long-lived part runs in an errgroup of its stage, and
+// every stage is joined before d.close.
 func (d *daemon) run(ctx context.Context, listen string, o options) error {
 	defer d.close()
-	bg := context.Background()
-
-	scans := make(chan checkpoint.Scan)
-	scanCtx, stopScan := context.WithCancel(bg)
-	defer stopScan()
-	scanDone := make(chan error, 1)
-	go func() { scanDone <- d.scanLoop(scanCtx, scans) }()
-	loopDone := make(chan error, 1)
-	// The decision loop ends when the scan loop closes scans, after the
-	// last scan: nothing decided is cut short. It closes the gate on return.
-	go func() { loopDone <- d.cp.Run(bg, scans) }()
-
-	partsCtx, stopParts := context.WithCancel(bg)
-	defer stopParts()
-	go d.runInputs(partsCtx)
-	go d.housekeeping(partsCtx)
-	upDone := make(chan error, 1)
-	if d.up != nil {
-		go func() { upDone <- d.up.Run(partsCtx) }()
-	} else {
-		upDone <- nil
-	}
-
 	srv := status.New(status.Config{
 		AdminPasswordHash: d.cfg.Status.AdminPasswordHash,
+		Language:          d.cfg.Status.Language,
 		Logger:            d.log.With("part", "status"),
 	}, status.Deps{Source: d.cp, Actions: actions{d}, Log: d.store, Health: health{d}, RuleTexts: d.ruleTexts})
 	ln, err := listenAndReport(listen, o, d.log)
 	if err != nil {
 		return err
 	}
+
+	// ended receives the first part that ended by itself: chotd then
+	// stops, and systemd restarts it. An essential part (scanner, decision
+	// loop, status page) may not end at all; the others only not in error.
+	ended := make(chan partEnded, 1)
+	part := func(name string, essential bool, f func() error) func() error {
+		return func() error {
+			err := f()
+			if errors.Is(err, context.Canceled) {
+				err = nil
+			}
+			if err != nil {
+				err = fmt.Errorf("%s: %w", name, err)
+			}
+			if err != nil || essential {
+				select {
+				case ended <- partEnded{name, err}:
+				default:
+				}
+			}
+			return err
+		}
+	}
+	bg := context.Background()
+	scanCtx, stopScan := context.WithCancel(bg)
+	defer stopScan()
+	partsCtx, stopParts := context.WithCancel(bg)
+	defer stopParts()
 	httpCtx, stopHTTP := context.WithCancel(bg)
 	defer stopHTTP()
-	httpDone := make(chan error, 1)
-	go func() { httpDone <- srv.Serve(httpCtx, ln) }()
+	var scanning, deciding, parts, serving errgroup.Group
 
-	d.beat.Store(int64(bootClock.Uptime()))
+	scans := make(chan checkpoint.Scan)
+	scanning.Go(part("scanner", true, func() error { return d.scanLoop(scanCtx, scans) }))
+	// The decision loop ends when the scan loop closes scans, after the
+	// last scan: nothing decided is cut short. It closes the gate on return.
+	deciding.Go(part("decision loop", true, func() error { return d.cp.Run(bg, scans) }))
+	parts.Go(func() error { d.runInputs(partsCtx); return nil })
+	parts.Go(part("housekeeping", false, func() error { return d.housekeeping(partsCtx) }))
+	if d.up != nil {
+		parts.Go(part("uplink", false, func() error { return d.up.Run(partsCtx) }))
+	}
+	if d.enrolling {
+		parts.Go(func() error { d.runEnroll(partsCtx); return nil })
+	}
+	parts.Go(part("watchdog", false, func() error { return runWatchdog(partsCtx, d.log, d.healthy) }))
+	serving.Go(part("status page", true, func() error { return srv.Serve(httpCtx, ln) }))
+
 	notifyReady(d.log, "checking")
-	stopWatchdog := startWatchdog(ctx, d.log, d.healthy)
-	defer stopWatchdog()
 	d.log.Info("chotd ready", "device", d.cfg.Device.ID, "site", d.cfg.Site)
 
-	var loopErr error
+	var failed error
 	select {
 	case <-ctx.Done():
-	case loopErr = <-loopDone:
-		// The decision loop died (a crash it recovered from): the gate is
-		// closed; stop everything and let systemd restart chotd.
-		d.log.Error("decision loop ended", "err", loopErr)
-		loopDone <- loopErr
+	case pe := <-ended:
+		d.log.Error("a part ended: stopping", "part", pe.name, "err", pe.err)
+		failed = pe.err
+		if failed == nil {
+			failed = fmt.Errorf("%s ended", pe.name)
+		}
 	}
 	notifyStopping()
 	d.log.Info("shutting down")
 	stopScan()
-	<-scanDone
-	loopErr = <-loopDone // the gate is closed once this returns
+	errs := []error{failed, scanning.Wait(), deciding.Wait()} // the gate is closed once the loop returns
 	stopParts()
-	<-upDone
+	errs = append(errs, parts.Wait())
 	if err := d.clock.Save(); err != nil {
 		d.log.Error("save clock", "err", err)
 	}
 	stopHTTP()
-	<-httpDone
-	if loopErr != nil && !errors.Is(loopErr, context.Canceled) {
-		return loopErr
+	errs = append(errs, serving.Wait())
+	if ctx.Err() != nil && failed == nil {
+		return nil
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
-// healthy is the watchdog's test: frames are flowing through the loop.
-func (d *daemon) healthy() bool {
-	last := time.Duration(d.beat.Load())
-	return bootClock.Uptime()-last < 30*time.Second
+// partEnded is a part that returned by itself.
+type partEnded struct {
+	name string
+	err  error
 }
 
-// runInputs turns the door sensor and the manual button into checkpoint calls.
+// healthy is the watchdog's test: the parts that must keep moving do. The
+// decision loop turns (even with no code in view), and no append is stuck on
+// the disk. A missing camera is not a reason to restart: housekeeping shows
+// it on the LED and the page. The gate is driven from the decision loop
+// only, so a relay call that hangs stops the loop turning.
+func (d *daemon) healthy() error {
+	var errs []error
+	if !d.cp.Alive(loopHang) {
+		errs = append(errs, fmt.Errorf("decision loop has not turned for %s", loopHang))
+	}
+	if b := d.store.Busy(); b > storeHang {
+		errs = append(errs, fmt.Errorf("store: an append has been committing for %s", b.Round(time.Second)))
+	}
+	return errors.Join(errs...)
+}
+
+// runInputs turns the door sensor and the manual button into checkpoint
+// calls. An input that fails is a fault on the LED and the page; the
+// checkpoint goes on without it.
 func (d *daemon) runInputs(ctx context.Context) {
 	err := d.board.RunInputs(ctx, func(ev hw.Event) {
 		if !ev.Active {
@@ -105,26 +157,29 @@ func (d *daemon) runInputs(ctx context.Context) {
 			}
 		}
 	})
-	if err != nil && !errors.Is(err, context.Canceled) {
+	if err != nil && ctx.Err() == nil {
 		d.log.Error("inputs", "err", err)
+		d.cp.SetFault("inputs", err.Error())
 	}
 }
 
-// housekeeping saves the clock, prunes the log and tells the checkpoint
-// whether the hub is reachable.
-func (d *daemon) housekeeping(ctx context.Context) {
-	fast := time.NewTicker(2 * time.Second)
+// housekeeping saves the clock, prunes the log, tells the checkpoint whether
+// the hub is reachable and reports a camera without frames as a fault.
+func (d *daemon) housekeeping(ctx context.Context) error {
+	fast := time.NewTicker(time.Second)
 	defer fast.Stop()
 	slow := time.NewTicker(10 * time.Minute)
 	defer slow.Stop()
+	var cam cameraWatch
 	for {
 		select {
 		case <-ctx.Done():
-			return
-		case <-fast.C:
+			return ctx.Err()
+		case now := <-fast.C:
 			if d.up != nil {
 				d.cp.SetOnline(d.up.Status().Online)
 			}
+			d.checkCamera(&cam, now)
 		case <-slow.C:
 			if err := d.clock.Save(); err != nil {
 				d.log.Error("save clock", "err", err)
@@ -136,6 +191,38 @@ func (d *daemon) housekeeping(ctx context.Context) {
 				d.log.Info("pruned synced passes", "count", n)
 			}
 		}
+	}
+}
+
+// cameraWatch is what checkCamera remembers between calls.
+type cameraWatch struct {
+	down    time.Time // when the camera was first seen without frames
+	faulted bool
+}
+
+// checkCamera sets the camera fault after cameraGrace without frames and
+// clears it when frames come again.
+func (d *daemon) checkCamera(w *cameraWatch, now time.Time) {
+	h := d.camera.health()
+	switch {
+	case h.Running:
+		if w.faulted {
+			d.log.Info("camera: frames again", "source", h.Source)
+			d.cp.SetFault("camera", "")
+		}
+		*w = cameraWatch{}
+	case w.down.IsZero():
+		w.down = now
+	case now.Sub(w.down) >= cameraGrace:
+		detail := "no frames"
+		if h.LastError != "" {
+			detail += ": " + h.LastError
+		}
+		if !w.faulted {
+			d.log.Error("camera: no frames", "source", h.Source, "err", h.LastError)
+		}
+		w.faulted = true
+		d.cp.SetFault("camera", detail)
 	}
 }
 

@@ -21,31 +21,28 @@ func notifyReady(log *slog.Logger, statusLine string) {
 // notifyStopping tells systemd chotd is shutting down.
 func notifyStopping() { _, _ = sd.SdNotify(false, sd.SdNotifyStopping) }
 
-// startWatchdog pings systemd's watchdog at half its interval while healthy()
-// holds; a hung decision loop stops the pings and systemd restarts chotd.
-// It returns a function that stops it.
-func startWatchdog(ctx context.Context, log *slog.Logger, healthy func() bool) func() {
+// runWatchdog pings systemd's watchdog at half its interval while healthy()
+// returns nil, until ctx ends; a hung part stops the pings and systemd
+// restarts chotd. Outside systemd, or without WatchdogSec, it returns nil at
+// once.
+func runWatchdog(ctx context.Context, log *slog.Logger, healthy func() error) error {
 	interval, err := sd.SdWatchdogEnabled(false)
 	if err != nil || interval == 0 {
-		return func() {}
+		return nil
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	go func() {
-		t := time.NewTicker(interval / 2)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if healthy() {
-					_, _ = sd.SdNotify(false, sd.SdNotifyWatchdog)
-				} else {
-					log.Error("watchdog: not healthy, withholding the ping")
-				}
+	log.Info("systemd watchdog", "interval", interval)
+	t := time.NewTicker(interval / 2)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if err := healthy(); err != nil {
+				log.Error("watchdog: not healthy, withholding the ping", "err", err)
+			} else {
+				_, _ = sd.SdNotify(false, sd.SdNotifyWatchdog)
 			}
 		}
-	}()
-	log.Info("systemd watchdog", "interval", interval)
-	return cancel
+	}
 }

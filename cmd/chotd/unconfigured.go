@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/chot-dev/chot/checkpoint"
 	"github.com/chot-dev/chot/hw"
 	"github.com/chot-dev/chot/record"
@@ -56,9 +58,10 @@ func runUnconfigured(ctx context.Context, log *slog.Logger, listen string, probl
 		return err
 	}
 	notifyReady(log, "unconfigured: "+problems[0])
-	stopWatchdog := startWatchdog(ctx, log, func() bool { return true })
-	defer stopWatchdog()
-	err = srv.Serve(ctx, ln)
+	var g errgroup.Group
+	g.Go(func() error { return runWatchdog(ctx, log, func() error { return nil }) })
+	g.Go(func() error { return srv.Serve(ctx, ln) })
+	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}

@@ -380,7 +380,17 @@ func TestAliveStopsWhenADecisionHangs(t *testing.T) {
 		r.clock.advance(20 * time.Second)
 		scans <- Scan{Texts: []string{"garbage"}} // refused at once: a turn of the loop
 	}
-	scans <- Scan{Texts: []string{"garbage"}} // the previous one is decided once this is taken
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		hl.memLog.mu.Lock()
+		n := len(hl.memLog.passes)
+		hl.memLog.mu.Unlock()
+		if n == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of 3 refusals logged", n)
+		}
+	}
 	if !r.cp.Alive(time.Minute) {
 		t.Error("not alive while turning")
 	}

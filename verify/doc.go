@@ -1,9 +1,15 @@
 // Package verify decides whether one scanned credential is valid.
 //
 // It is pure: the caller hands it the scanned text, a [TrustStore] with the
-// cached keys and revocations, the time to judge against and, optionally, a
-// site [Policy]; it hands back a [Result] with a stable [Reason] code. It opens
+// cached keys and revocations, the time to judge against and the site
+// [Policy]; it hands back a [Result] with a stable [Reason] code. It opens
 // no files, makes no network calls and never reads the wall clock.
+//
+// It fails closed: a credential is accepted only when every step its format
+// requires passed ([StepsHandler]) and the policy accepted it. Without a
+// policy every credential is refused with [ReasonNoPolicy], unless the
+// caller asks to judge the credential alone ([Input.CredentialOnly], the
+// technician's CLI).
 //
 // Each credential format lives in its own package (verify/dcc, verify/shc) and
 // plugs into a [Verifier] as a [Handler]; the Verifier detects the format by the

@@ -2,10 +2,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chot-dev/chot/verify"
+	"github.com/chot-dev/chot/verify/dcc/dcctest"
 )
 
 var covpassDir = filepath.Join("..", "..", "..", "shared", "testdata", "trustlists", "covpass-ios")
@@ -82,5 +87,48 @@ func TestTrustBuildRecordsSources(t *testing.T) {
 	}
 	if _, stdout, _ = runCLI(t, "", "trust", "inspect", "--at", "2021-07-01T00:00:00Z", out); !strings.Contains(stdout, "UNSIGNED") {
 		t.Fatalf("inspect of an unsigned source:\n%s", stdout)
+	}
+}
+
+// TestBundleValueSets: value sets built into a signed bundle refuse, on the
+// device's path (`chot verify --trust`), a code outside its set, by the rule
+// naming the set: PL 1.3.0/8, a recovery in country "XY".
+func TestBundleValueSets(t *testing.T) {
+	cases, err := dcctest.LoadCases(dcctest.Root(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c *dcctest.Case
+	for i := range cases {
+		if cases[i].Path == "PL/1.3.0/2DCode/raw/8.json" {
+			c = &cases[i]
+		}
+	}
+	if c == nil {
+		t.Fatal("no PL/1.3.0/8 case")
+	}
+	dir := t.TempDir()
+	cert := filepath.Join(dir, "dsc.der")
+	if err := os.WriteFile(cert, c.Cert, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	at := c.Clock.UTC().Format(time.RFC3339)
+	if code, _, stderr := runCLI(t, "", "trust", "keygen", "--out", filepath.Join(dir, "root.key")); code != exitOK {
+		t.Fatal(stderr)
+	}
+	bundle := filepath.Join(dir, "b.cose")
+	vs := filepath.Join(dcctest.Root(2), "..", "valuesets")
+	code, _, stderr := runCLI(t, "", "trust", "build", "--version", "1", "--at", at, "--key", filepath.Join(dir, "root.key"),
+		"--cert", cert, "--valuesets", vs, "--out", bundle)
+	if code != exitOK || !strings.Contains(stderr, "7 taken, 2 left out") {
+		t.Fatalf("build: exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "", "verify", "--json", "--trust", bundle, "--root", filepath.Join(dir, "root.pub"), "--at", at, "--text", c.Prefix)
+	var out verifyOutput
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("exit %d %s %s: %v", code, stdout, stderr, err)
+	}
+	if code != exitReject || out.Reason != verify.ReasonBadValue || out.Rule != "valueset.country-2-codes" || out.Steps[verify.StepValueSet] != verify.Fail {
+		t.Fatalf("exit %d, %s rule %q, steps %v", code, out.Reason, out.Rule, out.Steps)
 	}
 }

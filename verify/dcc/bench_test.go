@@ -5,12 +5,14 @@ import (
 	"crypto/elliptic"
 	"crypto/sha256"
 	"math/big"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chot-dev/chot/verify"
+	"github.com/chot-dev/chot/verify/trust"
 	"github.com/veraison/go-cose"
 )
 
@@ -30,6 +32,29 @@ func BenchmarkVerify(b *testing.B) {
 		for b.Loop() {
 			res := v.Verify(verify.Input{Texts: []string{text}, Trust: store, Now: t0, CredentialOnly: true})
 			if res.Decision != verify.Accept {
+				b.Fatalf("rejected: %s %s", res.Reason, res.Detail)
+			}
+		}
+	})
+
+	// The same with the EU value sets in the trust data (the coded fields
+	// checked), as a bundle built with --valuesets gives them.
+	sets, _, err := trust.ImportValueSetDir(filepath.Join("..", "..", "..", "shared", "testdata", "valuesets"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	vsStore := &verify.KeyList{List: store.List, ValueSets: map[string]*verify.ValueSet{}}
+	for i := range sets {
+		vsStore.ValueSets[sets[i].ID] = sets[i].ValueSet()
+	}
+	p := vacc()
+	p.Vaccination[0].Country = "VN"
+	vnText := s.issue(b, p, iat, exp)
+	b.Run("full+valuesets", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			res := v.Verify(verify.Input{Texts: []string{vnText}, Trust: vsStore, Now: t0, CredentialOnly: true})
+			if res.Decision != verify.Accept || res.Steps[verify.StepValueSet] != verify.Pass {
 				b.Fatalf("rejected: %s %s", res.Reason, res.Detail)
 			}
 		}

@@ -6,7 +6,7 @@
 # under qemu-user against the sysroot (chotd --version, chot --help).
 # Usage: build/cross.sh
 source "$(dirname "$0")/lib/common.sh"
-need go aarch64-linux-gnu-g++ pkg-config qemu-aarch64-static
+need go aarch64-linux-gnu-g++ pkg-config qemu-aarch64 readelf
 GO=${GO:-go}
 sysroot=$("$BUILD_DIR/sysroot.sh" arm64)
 ver=$(version)
@@ -20,8 +20,8 @@ log "cross: arm64 $ver (sysroot $sysroot)"
 cd "$REPO_DIR"
 # Pure Go: no sysroot needed.
 CGO_ENABLED=0 GOOS=linux GOARCH=arm64 "$GO" build -trimpath -ldflags "$ldflags" -o "$out/chot-hub" ./cmd/chot-hub
-# cgo (gocv): the cross compilers with --sysroot; pkg-config reads the
-# sysroot's opencv4.pc; -rpath-link finds the BLAS/LAPACK libraries whose
+# cgo (gocv, zxing-cpp): the cross compilers with --sysroot; pkg-config reads the
+# sysroot's opencv4.pc and zxing.pc; -rpath-link finds the BLAS/LAPACK libraries whose
 # alternatives links an extracted sysroot lacks; the prefix maps keep the
 # sysroot's path out of the binaries' debug info.
 map="-ffile-prefix-map=$sysroot=/"
@@ -49,7 +49,7 @@ echo "$ver" > "$OUT_DIR/VERSION"
 # (BLAS/LAPACK live behind alternatives links an extracted sysroot lacks).
 run() {
   QEMU_LD_PREFIX="$sysroot" LD_LIBRARY_PATH="/usr/lib/$triple/blas:/usr/lib/$triple/lapack" \
-    qemu-aarch64-static "$@"
+    qemu-aarch64 "$@"
 }
 run "$out/chotd" --version
 help=$(run "$out/chot" --help 2>&1 || true)
@@ -58,4 +58,9 @@ echo "${help%%$'\n'*}"
 help=$(run "$out/chot-hub" --help 2>&1 || true)
 echo "${help%%$'\n'*}"
 file "$out"/chot* "$out7"/chot-hub | sed "s|$OUT_DIR/||"
+# The shared libraries each cgo binary needs (trixie's sonames: the .deb's
+# Depends are derived from them).
+for b in chotd chot; do
+  echo "$b NEEDED: $(readelf -d "$out/$b" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | paste -sd' ' -)"
+done
 cat "$out/SHA256SUMS" "$out7/SHA256SUMS"

@@ -5,7 +5,7 @@
 # file times are clamped to the last commit, owners are root.
 # Usage: build/deb.sh
 source "$(dirname "$0")/lib/common.sh"
-need dpkg-deb fakeroot
+need dpkg-deb fakeroot readelf dpkg-architecture
 bin=$OUT_DIR/linux-arm64
 [ -x "$bin/chotd" ] && [ -x "$bin/chot" ] || die "no arm64 binaries in $bin: run make cross"
 ver=$(cat "$OUT_DIR/VERSION")
@@ -20,10 +20,12 @@ inst 0755 "$bin/chotd" usr/bin/chotd
 inst 0755 "$bin/chot" usr/bin/chot
 inst 0755 "$BUILD_DIR/scripts/chot-provision" usr/lib/chot/chot-provision
 inst 0755 "$BUILD_DIR/scripts/chot-clock" usr/lib/chot/chot-clock
-for u in chotd.service chot-provision.service chot-clock.service chot-clock-save.service chot-clock-save.timer; do
-  inst 0644 "$BUILD_DIR/systemd/$u" "lib/systemd/system/$u"
+inst 0755 "$BUILD_DIR/scripts/chot-grow-data" usr/lib/chot/chot-grow-data
+for u in chotd.service chot-provision.service chot-clock.service chot-clock-save.service chot-clock-save.timer \
+  chot-grow-data.service; do
+  inst 0644 "$BUILD_DIR/systemd/$u" "usr/lib/systemd/system/$u"
 done
-inst 0644 "$BUILD_DIR/systemd/60-chot-gpio.rules" lib/udev/rules.d/60-chot-gpio.rules
+inst 0644 "$BUILD_DIR/systemd/60-chot-gpio.rules" usr/lib/udev/rules.d/60-chot-gpio.rules
 inst 0644 "$BUILD_DIR/systemd/chot.sysusers" usr/lib/sysusers.d/chot.conf
 inst 0644 "$BUILD_DIR/systemd/60-chot-watchdog.conf" etc/systemd/system.conf.d/60-chot-watchdog.conf
 inst 0644 "$REPO_DIR/configs/chotd.yaml" usr/share/doc/chot/examples/chot.yaml
@@ -32,14 +34,30 @@ mkdir -p "$root/DEBIAN"
 for s in postinst prerm postrm; do inst 0755 "$BUILD_DIR/deb/$s" "DEBIAN/$s"; done
 echo /etc/systemd/system.conf.d/60-chot-watchdog.conf > "$root/DEBIAN/conffiles"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
-opencv=$(grep -o '^libopencv-[a-z0-9]*406' "$BUILD_DIR/rootfs.packages" | paste -sd, - | sed 's/,/, /g')
+# Depends: the package of every soname chotd and chot need (readelf -d),
+# looked up in the target root's dpkg database (amd64 there; the arm64
+# packages have the same names), at least that package's upstream version.
+# Like dpkg-shlibdeps, without an arm64 dpkg database.
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+depends=()
+for so in $(for b in "$bin/chotd" "$bin/chot"; do
+  readelf -d "$b" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
+done | sort -u); do
+  pkg=$(dpkg -S "/usr/lib/$multiarch/$so" 2>/dev/null | head -1 | cut -d: -f1) ||
+    true
+  [ -n "$pkg" ] || die "no package in the target ships $so (install its runtime package in the target)"
+  v=$(dpkg-query -W -f='${Version}' "$pkg:$(dpkg --print-architecture)")
+  depends+=("$pkg (>= ${v%-*})")
+done
+depends=$(printf '%s\n' "${depends[@]}" "systemd (>= 257)" udev | sort -u | paste -sd, - | sed 's/,/, /g')
+log "deb: Depends: $depends"
 cat > "$root/DEBIAN/control" <<CONTROL
 Package: chot
 Version: $debver
 Architecture: arm64
 Maintainer: chot developers <dev@chot.invalid>
 Installed-Size: $size
-Depends: libc6 (>= 2.34), libstdc++6 (>= 12), systemd (>= 252), udev, $opencv
+Depends: $depends
 Recommends: systemd-timesyncd
 Section: misc
 Priority: optional

@@ -12,8 +12,14 @@
 #     the same process after 3 watchdog intervals, /status.json served,
 #     frames flowing; then a clean power-off (ACPI power button) saves the
 #     clock to the data partition;
+#     The test image is 1 GiB larger than the built one (a larger card): the
+#     data partition must have grown to the end of the disk at first boot,
+#     partition and filesystem;
 #  5. second boot with a broken chot.yaml: refused and reported, renamed
-#     chot.yaml.rejected, the first configuration and device key kept.
+#     chot.yaml.rejected, the first configuration and device key kept; then
+#     a hung chotd (SIGSTOP, from a test-only unit written into the test
+#     copy's root) must be restarted by systemd's watchdog: the timeout within
+#     WatchdogSec of the stop, a new chotd serving /status.json again.
 # Figures (boot-to-ready) go to build/out/image-test/result.txt.
 # Usage: build/image-test.sh [IMAGE]
 source "$(dirname "$0")/lib/common.sh"
@@ -41,8 +47,15 @@ else
   log "chroot check skipped: no $root (image built elsewhere)"
 fi
 
-# 2. The technician's files on a copy of the image.
+# 2. The technician's files on a copy of the image, on a card 1 GiB larger.
 cp --sparse=always "$(readlink -f "$img")" "$t/test.img"
+grow=${CHOT_TEST_GROW:-1G}
+truncate -s "+$grow" "$t/test.img"
+# mbr_part IMAGE N: start and size (512-byte sectors) of primary partition N.
+mbr_part() {
+  python3 -c 'import struct,sys; b=open(sys.argv[1],"rb").read(512); e=b[446+16*(int(sys.argv[2])-1):][:16]; print(*struct.unpack("<II",e[8:16]))' "$1" "$2"
+}
+read -r _ data_before < <(mbr_part "$t/test.img" 3)
 part=$t/test.img@@4M
 device=chot-qemu-$(date +%s)
 cat > "$t/boot/chot.yaml" <<YAML
@@ -144,18 +157,57 @@ mdir -i "$part" -b :: > "$t/boot-after.txt"
 ! grep -qi '::/chot/$' "$t/boot-after.txt" || fail "chot/ still on the boot partition"
 mtype -i "$part" ::/chot-provision.log > "$t/first.provision.log" || fail "no chot-provision.log on the boot partition"
 # The clock saved at shutdown on the data partition (partition 3).
-read -r off size < <(python3 -c 'import struct,sys; b=open(sys.argv[1],"rb").read(512); e=b[446+32:446+48]; print(*struct.unpack("<II",e[8:16]))' "$t/test.img")
-dd if="$t/test.img" of="$t/data.ext4" bs=512 skip="$off" count="$size" status=none
-saved=$(debugfs -R 'cat /clock' "$t/data.ext4" 2>/dev/null)
-rm -f "$t/data.ext4"
+read -r off size < <(mbr_part "$t/test.img" 3)
+saved=$(debugfs -R 'cat /clock' "$t/test.img?offset=$((off * 512))" 2>/dev/null)
 [ -n "$saved" ] && [ "$saved" -ge "$before_off" ] || fail "clock not saved at shutdown (data partition has \"$saved\")"
 log "clock saved at shutdown: $(date -u -d "@$saved" +%H:%M:%S)"
+
+# The data partition grew to the end of the (larger) card, and its filesystem
+# with it.
+need_line "$c" 'chot-grow-data: /dev/vda3 grown from'
+read -r off size < <(mbr_part "$t/test.img" 3)
+disk=$(($(stat -c %s "$t/test.img") / 512))
+[ $((off + size)) -le "$disk" ] && [ $((disk - off - size)) -lt 32768 ] ||
+  fail "data partition not grown to the end of the disk: ends at sector $((off + size)) of $disk"
+blocks=$(dumpe2fs -h "$t/test.img?offset=$((off * 512))" 2>/dev/null | awk -F: '/^Block count/{c=$2} /^Block size/{s=$2} END{print c*s/512}')
+[ "$blocks" -ge $((size - 8192)) ] || fail "data filesystem not grown: $blocks of $size sectors"
+grown="data partition $((data_before / 2048)) MiB -> $((size / 2048)) MiB, ext4 $((blocks / 2048)) MiB"
+log "grown: $grown; $(grep -o 'chot-grow-data: .*' "$c" | head -1 | tr -d '\r')"
 
 # 5. Second boot, its real-time clock in 2020 (a board without RTC): the
 # clock is set forward to the saved time; a broken chot.yaml is refused, the
 # first config stays.
 printf 'version: 1\ndevice:\n  id: ""\ncamera:\n  source: webcam\n' > "$t/boot/bad.yaml"
 mcopy -i "$part" "$t/boot/bad.yaml" ::/chot.yaml
+# The hang: a test-only unit in the test copy's root (partition 2, written
+# with debugfs) stops chotd with SIGSTOP 20 s after it is up.
+cat > "$t/chot-image-test-hang" <<'SH'
+#!/bin/sh
+until systemctl -q is-active chotd.service; do sleep 1; done
+sleep 20
+pid=$(systemctl show -P MainPID chotd.service)
+echo "chot-image-test: SIGSTOP to chotd pid $pid"
+kill -STOP "$pid"
+SH
+cat > "$t/chot-image-test-hang.service" <<'UNIT'
+[Unit]
+Description=chot image test: hang chotd (SIGSTOP)
+After=chotd.service
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/chot-image-test-hang
+StandardOutput=journal+console
+[Install]
+WantedBy=multi-user.target
+UNIT
+read -r roff _ < <(mbr_part "$t/test.img" 2)
+debugfs -w -f - "$t/test.img?offset=$((roff * 512))" >/dev/null 2>"$t/debugfs.log" <<CMDS || fail "debugfs: $(cat "$t/debugfs.log")"
+write $t/chot-image-test-hang /usr/local/sbin/chot-image-test-hang
+sif /usr/local/sbin/chot-image-test-hang mode 0100755
+write $t/chot-image-test-hang.service /etc/systemd/system/chot-image-test-hang.service
+sif /etc/systemd/system/chot-image-test-hang.service mode 0100644
+symlink /etc/systemd/system/multi-user.target.wants/chot-image-test-hang.service /etc/systemd/system/chot-image-test-hang.service
+CMDS
 boot second -rtc base=2020-01-01T00:00:00
 c=$t/second.console.log
 need_line "$c" 'chot-clock: clock set forward to'
@@ -165,6 +217,30 @@ need_line "$c" 'camera.source: "webcam"'
 need_line "$c" 'chot-clock:'
 [ "$(json "$t/second.status.json" 'd["snapshot"]["configured"]')" = True ] || fail "the first configuration was not kept"
 [ "$(json "$t/second.status.json" 'd["snapshot"]["device"]')" = "$device" ] || fail "device id changed"
+need_line "$c" 'chot-grow-data: /dev/vda3 fills'
+
+# The watchdog restarts the stopped chotd.
+until=$(($(date +%s) + 120))
+until grep -q 'chot-image-test: SIGSTOP to chotd' "$c"; do
+  [ "$(date +%s)" -lt "$until" ] || fail "the hang unit did not stop chotd"
+  sleep 0.5
+done
+stopped=$(date +%s.%N)
+until grep -q 'chotd.service: Watchdog timeout' "$c"; do
+  [ "$(date +%s)" -lt "$until" ] || fail "no watchdog timeout after SIGSTOP"
+  sleep 0.5
+done
+timeout=$(date +%s.%N)
+until [ "$(grep -c 'msg="chotd starting"' "$c")" -ge 2 ] && curl -sf "http://127.0.0.1:$port/status.json" -o "$t/second.status2.json"; do
+  [ "$(date +%s)" -lt "$until" ] || fail "chotd not restarted after the watchdog timeout"
+  sleep 0.5
+done
+restarted=$(date +%s.%N)
+# WatchdogSec=10s; the host sees a console line up to ~1 s late.
+hang=$(python3 -c "print('timeout %.1f s after SIGSTOP, serving again %.1f s after SIGSTOP' % ($timeout - $stopped, $restarted - $stopped))")
+python3 -c "import sys; sys.exit(0 if $timeout - $stopped <= 10 + 2 else 1)" || fail "watchdog too slow: $hang"
+need_line "$c" "chotd.service: Failed with result 'watchdog'"
+log "watchdog: $hang; $(grep -o 'chotd.service: Watchdog timeout.*' "$c" | head -1 | tr -d '\r')"
 powerdown
 mdir -i "$part" -b :: > "$t/boot-after2.txt"
 grep -qi '::/chot.yaml.rejected$' "$t/boot-after2.txt" || fail "no chot.yaml.rejected on the boot partition"
@@ -179,5 +255,8 @@ mtype -i "$part" ::/chot-provision.log > "$t/second.provision.log"
   echo "first boot, provision log:"; sed 's/^/  /' "$t/first.provision.log"
   echo "second boot, provision log:"; sed 's/^/  /' "$t/second.provision.log"
   echo "second boot, clock: $(grep -o 'chot-clock: .*' "$t/second.console.log" | head -1)"
+  echo "first boot, $grown: $(grep -o 'chot-grow-data: .*' "$t/first.console.log" | head -1)"
+  echo "second boot, watchdog: $hang"
+  grep -E 'chot-image-test: SIGSTOP|chotd.service: (Watchdog timeout|Killing|State|Main process exited|Failed with result|Scheduled restart)' "$t/second.console.log" | sed 's/^/  /'
 } | tee "$t/result.txt" >&2
 log "PASS"

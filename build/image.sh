@@ -26,8 +26,12 @@ tar -C "$root" --numeric-owner -xpf "$tar"
 
 log "image: installing $(basename "$deb")"
 cp "$deb" "$root/tmp/chot.deb"
-chroot "$root" dpkg -i /tmp/chot.deb >&2
+chroot "$root" dpkg -i /tmp/chot.deb >&2 ||
+  die "dpkg -i: a Depends of the .deb missing from build/rootfs.packages? (above)"
 rm -f "$root/tmp/chot.deb"
+for u in chotd.service chot-provision.service chot-clock.service chot-clock-save.timer chot-grow-data.service; do
+  [ "$(chroot "$root" systemctl is-enabled "$u" 2>&1)" = enabled ] || die "$u is not enabled in the image"
+done
 # dpkg's log has the install's time in it (the base has none): reproducible.
 rm -f "$root/var/log/dpkg.log" "$root/var/log/alternatives.log"
 
@@ -47,7 +51,12 @@ echo "$sde" > "$root/var/lib/chot/clock"
 # found by label, whatever the card's device name.
 fw=$root/boot/firmware
 [ -f "$fw/cmdline.txt" ] || die "no $fw/cmdline.txt: raspi-firmware's hook did not run"
-sed -i -E 's#root=[^ ]+#root=LABEL=chot-root#' "$fw/cmdline.txt"
+# raspi-firmware's hook, run in a chroot, cannot see the board: it adds
+# cma=64M, which its own notes say leaves a Pi 4 unbootable (a headless board
+# needs no CMA for graphics), and only console=tty0 (ttyS1 is the arm64
+# boards' serial console, enable_uart=1 in config.txt).
+sed -i -E -e 's#root=[^ ]+#root=LABEL=chot-root#' -e 's# cma=[^ ]+##' \
+  -e 's#^console=tty0( |$)#console=tty0 console=ttyS1,115200 #' -e 's#  +# #g' "$fw/cmdline.txt"
 cp -L "$root"/boot/vmlinuz-* "$OUT_DIR/vmlinuz"
 cp -L "$root"/boot/initrd.img-* "$OUT_DIR/initrd.img"
 log "image: cmdline.txt: $(cat "$fw/cmdline.txt")"

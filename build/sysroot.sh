@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds (or reuses) the arm64 sysroot for cross-compiling the cgo binaries:
 # an extracted Debian tree with the OpenCV headers and libraries, no
-# emulation needed. Prints the sysroot's path.
+# emulation needed. Prints the sysroot's path. Trixie is merged-/usr and the
+# extract variant installs no base-files: the /lib, /bin, /sbin links are
+# made here (glibc's linker scripts and the ELF interpreter name /lib/...).
 # Usage: build/sysroot.sh [arm64]
 source "$(dirname "$0")/lib/common.sh"
 arch=${1:-arm64}
@@ -14,9 +16,13 @@ if [ -f "$dir/.done" ]; then
 fi
 rm -rf "$dir" "$dir.tmp"
 log "sysroot: building $dir (no emulation, ~3 min)"
+start=$(date +%s)
 mmdebstrap --variant=extract --architectures="$arch" --mode=root \
   --include="$(packages "$BUILD_DIR/sysroot.packages")" \
-  "$SUITE" "$dir.tmp" "$MIRROR" >&2
+  --customize-hook='for d in bin sbin lib; do [ -e "$1/$d" ] || ln -s "usr/$d" "$1/$d"; done' \
+  "$SUITE" "$dir.tmp" \
+  "deb $MIRROR $SUITE main" "deb $MIRROR $SUITE-updates main" "deb $SECURITY_MIRROR $SUITE-security main" >&2
 mv "$dir.tmp" "$dir"
 touch "$dir/.done"
+log "sysroot: built in $(($(date +%s) - start)) s, $(du -sh "$dir" | cut -f1)"
 echo "$dir"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages chot needs to build and test, if any is missing.
 # Usage: scripts/deps.sh [build|test|all]   (default: all)
-#        scripts/deps.sh --packages NAME...  (these packages: build/host-deps.sh)
+#        scripts/deps.sh --packages NAME...  (these packages)
 set -euo pipefail
 want=${1:-all}
 build_pkgs=(libopencv-dev pkg-config g++)

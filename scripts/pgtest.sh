@@ -2,24 +2,39 @@
 # Starts a throwaway PostgreSQL server on loopback for the hub's tests and
 # prints the URL to use as CHOT_TEST_POSTGRES. Idempotent: a running server is
 # reused. Usage: scripts/pgtest.sh start|stop
+#
+# The port is 55400 + the server's major version (trixie's PostgreSQL 17:
+# 55417), so the target root's server and one a Debian 12 host may run
+# (PostgreSQL 15) never fight over a port: the target shares the host's
+# network. As root (the target root, CI) the server runs as user postgres.
 set -euo pipefail
 cmd=${1:-start}
-dir=${CHOT_PGTEST_DIR:-/tmp/chot-pgtest}
-port=${CHOT_PGTEST_PORT:-55432}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bin" ] || { echo "pgtest: no PostgreSQL server installed (scripts/deps.sh test)" >&2; exit 1; }
+major=$(basename "$(dirname "$bin")")
+dir=${CHOT_PGTEST_DIR:-/tmp/chot-pgtest-$major}
+port=${CHOT_PGTEST_PORT:-$((55400 + major))}
 as_pg() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 url="postgres://chot@127.0.0.1:$port/chot_test?sslmode=disable"
 case "$cmd" in
   start)
-    if [ ! -f "$dir/PG_VERSION" ]; then
+    # Concurrent starts (several test runs, several helpers) take turns.
+    exec 9>"$dir.lock"
+    flock 9
+    # A server of this major version already on the port (started by another
+    # run, from another data folder) is reused.
+    running=$(as_pg "$bin/psql" -h 127.0.0.1 -p "$port" -U chot -d postgres -tAc 'SHOW server_version_num' 2>/dev/null || true)
+    if [ -n "$running" ] && [ $((running / 10000)) -eq "$major" ]; then
+      dir=
+    fi
+    if [ -n "$dir" ] && [ ! -f "$dir/PG_VERSION" ]; then
       mkdir -p "$dir"
       [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
       as_pg "$bin/initdb" -D "$dir" -A trust -U chot >/dev/null
     fi
-    if ! as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    if [ -n "$dir" ] && ! as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
       as_pg "$bin/pg_ctl" -D "$dir" -w -l "$dir/server.log" \
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
     fi

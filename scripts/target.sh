@@ -5,7 +5,8 @@
 # Usage: scripts/target.sh CMD [ARGS...]
 #        scripts/target.sh --root      (build the root if needed, print its path)
 #
-# On a trixie host CMD runs as it is. On any other host (this project's CI
+# On a trixie host CMD runs as it is (the packages of scripts/target.packages
+# that are missing are installed first, with apt-get). On any other host (this project's CI
 # machines are Debian 12) it runs inside a trixie root built with mmdebstrap
 # from scripts/target.packages and cached, keyed by that list, under
 # $CHOT_TARGET_DIR (default ~/.cache/chot-target). Inside:
@@ -66,6 +67,20 @@ host_tools() {
   log "installing on the host: ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# trixie_host_packages: on a trixie host (not inside the root), installs what
+# scripts/target.packages lists and the host lacks.
+trixie_host_packages() {
+  local want have missing
+  want=$(packages | tr , '\n' | sort -u)
+  have=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' 2>/dev/null | awk '$2 ~ /^ii/ {print $1}' | sort -u)
+  missing=$(comm -23 <(echo "$want") <(echo "$have") | paste -sd' ' -)
+  [ -z "$missing" ] && return 0
+  log "installing on this trixie host: $missing"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  # shellcheck disable=SC2086
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
 }
 
 build_root() {
@@ -143,6 +158,7 @@ if [ "$1" = "--root" ]; then
 fi
 
 if in_target; then
+  [ -n "${CHOT_IN_TARGET:-}" ] || trixie_host_packages
   exec "$@"
 fi
 

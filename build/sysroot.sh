@@ -19,9 +19,9 @@ log "sysroot: building $dir (no emulation, ~3 min)"
 start=$(date +%s)
 mmdebstrap --variant=extract --architectures="$arch" --mode=root \
   --include="$(packages "$BUILD_DIR/sysroot.packages")" \
-  --customize-hook='for d in bin sbin lib; do [ -e "$1/$d" ] || ln -s "usr/$d" "$1/$d"; done' \
   "$SUITE" "$dir.tmp" \
   "deb $MIRROR $SUITE main" "deb $MIRROR $SUITE-updates main" "deb $SECURITY_MIRROR $SUITE-security main" >&2
+for d in bin sbin lib; do [ -e "$dir.tmp/$d" ] || ln -s "usr/$d" "$dir.tmp/$d"; done
 mv "$dir.tmp" "$dir"
 touch "$dir/.done"
 log "sysroot: built in $(($(date +%s) - start)) s, $(du -sh "$dir" | cut -f1)"

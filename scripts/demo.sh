@@ -80,6 +80,14 @@ $chot frames --out "$D/frames" "$D/codes/01-valid-dcc.png" | sed 's/^/   /'
 $chot frames --out "$D/frames" --first 10 --width 1920 --height 1080 "$D/codes/02-valid-shc.png" | sed 's/^/   /'
 $chot frames --out "$D/frames" --first 19 "$D"/codes/0[3-9]-*.png "$D"/codes/1[0-9]-*.png | sed 's/^/   /'
 
+# The page and the hub have fixed ports: a demo already running (another
+# checkout, another user) would answer for this one.
+for port in 8080 8090; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "demo: 127.0.0.1:$port is in use (another demo running?): stop it first" >&2
+    exit 1
+  fi
+done
 echo "== chot-hub on 127.0.0.1:8090"
 head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$D/hub/operator-token"
 bin/chot-hub token create --config configs/demo-hub.yaml | tail -n 1 >"$D/hub/enroll-token"

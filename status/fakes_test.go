@@ -155,6 +155,7 @@ func sampleSnapshot() checkpoint.Snapshot {
 	return checkpoint.Snapshot{
 		Site: "Hội An Museum", Device: "gate-1", Mode: "venue", Configured: true,
 		Gate: checkpoint.GateClosed, LED: checkpoint.LEDReadyOnline,
+		Policy: checkpoint.PolicyView{Mode: "venue", InForce: true, SignerValidity: "strict", IssuerBinding: "refuse"},
 		Clock: checkpoint.ClockState{State: record.ClockSynced, Now: t0, LastKnown: t0, LastSync: t0.Add(-time.Minute)},
 		Trust: checkpoint.TrustState{Installed: true, Version: 42, IssuedAt: t0.Add(-26 * time.Hour),
 			StaleAfter: t0.Add(6 * 24 * time.Hour), ExpiresAt: t0.Add(13 * 24 * time.Hour), Keys: 311},

@@ -156,7 +156,7 @@ func sampleSnapshot() checkpoint.Snapshot {
 		Site: "Hội An Museum", Device: "gate-1", Mode: "venue", Configured: true,
 		Gate: checkpoint.GateClosed, LED: checkpoint.LEDReadyOnline,
 		Policy: checkpoint.PolicyView{Mode: "venue", InForce: true, SignerValidity: "strict", IssuerBinding: "refuse"},
-		Clock: checkpoint.ClockState{State: record.ClockSynced, Now: t0, LastKnown: t0, LastSync: t0.Add(-time.Minute)},
+		Clock:  checkpoint.ClockState{State: record.ClockSynced, Now: t0, LastKnown: t0, LastSync: t0.Add(-time.Minute)},
 		Trust: checkpoint.TrustState{Installed: true, Version: 42, IssuedAt: t0.Add(-26 * time.Hour),
 			StaleAfter: t0.Add(6 * 24 * time.Hour), ExpiresAt: t0.Add(13 * 24 * time.Hour), Keys: 311},
 		Counters: checkpoint.Counters{Accepted: 128, Rejected: 9, Manual: 2, ByReason: map[string]uint64{"ok": 128, "expired": 5, "bad_signature": 4}},

@@ -161,6 +161,9 @@ func TestRulesInBundle(t *testing.T) {
 	if code, _, errs := trustRun(t, now, append(build, "--rules", "vn-entry="+vn)...); code != exitOK {
 		t.Fatalf("build: %s", errs)
 	}
+	if code, out, errs := trustRun(t, now, "trust", "inspect", "--root", p("root.pub"), p("b.cose")); code != exitOK || !strings.Contains(out, "EU rules vn-entry for VN") {
+		t.Errorf("inspect: exit %d: %s %s", code, out, errs)
+	}
 	verify := func(text string) map[string]any {
 		t.Helper()
 		_, out, errs := trustRun(t, now, "verify", "--trust", p("b.cose"), "--root", p("root.pub"), "--policy", policy, "--json", text)

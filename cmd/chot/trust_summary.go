@@ -46,6 +46,9 @@ type revCount struct {
 type modeOverview struct {
 	Mode   string            `json:"mode"`
 	Accept []verify.CredType `json:"accept,omitempty"`
+	// RuleSets and Country: the EU rule sets the mode applies, for arrival in Country.
+	RuleSets []string `json:"rule_sets,omitempty"`
+	Country  string   `json:"country,omitempty"`
 }
 
 func summarize(b *trust.Bundle, signed bool, sig string, now time.Time) bundleSummary {
@@ -92,7 +95,7 @@ func summarize(b *trust.Bundle, signed bool, sig string, now time.Time) bundleSu
 	})
 	if b.Policy != nil {
 		for name, p := range b.Policy.Modes {
-			s.Policy = append(s.Policy, modeOverview{Mode: name, Accept: p.Accept})
+			s.Policy = append(s.Policy, modeOverview{Mode: name, Accept: p.Accept, RuleSets: p.RuleSets, Country: p.Country})
 		}
 		sort.Slice(s.Policy, func(i, j int) bool { return s.Policy[i].Mode < s.Policy[j].Mode })
 	}
@@ -154,7 +157,11 @@ func printBundle(w io.Writer, s bundleSummary, asJSON bool) error {
 			}
 			accept = strings.Join(parts, ", ")
 		}
-		fmt.Fprintf(w, "  %-20s accepts %s\n", m.Mode, accept)
+		fmt.Fprintf(w, "  %-20s accepts %s", m.Mode, accept)
+		if len(m.RuleSets) > 0 {
+			fmt.Fprintf(w, "; EU rules %s for %s", strings.Join(m.RuleSets, ", "), m.Country)
+		}
+		fmt.Fprintln(w)
 	}
 	return nil
 }

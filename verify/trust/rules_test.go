@@ -115,3 +115,35 @@ func mustPolicy(t *testing.T, p *verify.PolicySet) []byte {
 	}
 	return b
 }
+
+// TestRulesSeeValueSets: a rule of the bundle sees the bundle's EU value
+// sets as external.valueSets.
+func TestRulesSeeValueSets(t *testing.T) {
+	sets, _, err := ImportValueSetDir(filepath.Join(testdata, "valuesets"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := `{"Identifier":"VR-VN-0009","Type":"Acceptance","Country":"VN","Version":"1.0.0","SchemaVersion":"1.0.0",
+"Engine":"CERTLOGIC","EngineVersion":"1.3.3","CertificateType":"Vaccination","Description":[{"lang":"en","desc":"EU-listed product."}],
+"ValidFrom":"2026-01-01T00:00:00Z","ValidTo":"2030-01-01T00:00:00Z","AffectedFields":["v.0.mp"],
+"Logic":{"in":[{"var":"payload.v.0.mp"},{"var":"external.valueSets.vaccines-covid-19-names"}]}}`
+	b := testBundle(t, 5)
+	b.ValueSets = sets
+	b.RuleSets = []RuleSet{{Name: "vs", Rules: [][]byte{[]byte(rule)}}}
+	opened, err := Open(signed(t, b, testRoot(1)), []ed25519.PublicKey{pub(testRoot(1))}, 0, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStore(opened)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.Rules().Rule("VR-VN-0009")
+	res := &verify.Result{Format: verify.FormatDCC, Issuer: "VN", Credential: &verify.Credential{Type: verify.TypeVaccination}}
+	for mp, want := range map[string]bool{"EU/1/20/1528": true, "EU/1/99/0000": false} {
+		data := map[string]any{"payload": map[string]any{"v": []any{map[string]any{"mp": mp}}}, "external": s.Rules().External("VN", res, t0)}
+		if got, err := r.Expr().Eval(data); err != nil || got != want {
+			t.Errorf("%s: got %v, %v; want %v", mp, got, err, want)
+		}
+	}
+}

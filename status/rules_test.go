@@ -3,9 +3,12 @@ package status
 import (
 	"encoding/json"
 	"io"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/chot-dev/chot/checkpoint"
 )
@@ -58,5 +61,36 @@ func TestRuleTexts(t *testing.T) {
 	}
 	if b, _ := json.Marshal(srv.wireEvent(snap.Recent[1])); strings.Contains(string(b), "rule_texts") {
 		t.Errorf("chot's own rule got texts: %s", b)
+	}
+}
+
+// TestRuleTextsLive: a refusal pushed to an open page shows the rule's
+// description in the page's language (real Chromium).
+func TestRuleTextsLive(t *testing.T) {
+	src := newFakeSource(sampleSnapshot())
+	srv := New(Config{Now: func() time.Time { return t0 }, Logger: discardLogger()},
+		Deps{Source: src, RuleTexts: func(rule string) map[string]string {
+			if rule == "TR-VN-0001" {
+				return map[string]string{"en": "Only PCR tests are accepted.", "vi": "Chỉ chấp nhận xét nghiệm PCR."}
+			}
+			return nil
+		}})
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	ctx := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(hs.URL+"/?lang=vi"), chromedp.WaitReady(chromedp.CSS(`body[data-live="on"]`))); err != nil {
+		t.Fatal(err)
+	}
+	src.publish(checkpoint.Event{Seq: 900, At: t0.Add(time.Second), Clock: "synced", Decision: "reject", Reason: "policy",
+		Class: "policy", Rule: "TR-VN-0001", Format: "dcc", Type: "test", Issuer: "VN", Gate: "not_opened"})
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#feed li[data-seq="900"] .ev-rule`))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(`#feed li[data-seq="900"]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got, "TR-VN-0001") || !strings.Contains(got, "Chỉ chấp nhận xét nghiệm PCR.") {
+		t.Errorf("live row %q", got)
 	}
 }

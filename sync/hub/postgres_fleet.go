@@ -221,6 +221,7 @@ func (p *Postgres) Stats(ctx context.Context, since, until time.Time) ([]Stat, e
 	if err != nil {
 		return nil, fmt.Errorf("hub: postgres: stats: %w", err)
 	}
+	sortStats(out)
 	return out, nil
 }
 

@@ -1,11 +1,13 @@
 package hub
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -252,8 +254,18 @@ func (s *SQLite) HealthHistory(ctx context.Context, id string, limit int) ([]Hea
 const statsSQL = `SELECT s.hour_ms, coalesce(d.site, ''), s.decision, s.reason, sum(s.n)
 	FROM pass_hourly s LEFT JOIN devices d ON d.id = s.device
 	WHERE s.hour_ms >= %s AND s.hour_ms < %s
-	GROUP BY s.hour_ms, coalesce(d.site, ''), s.decision, s.reason
-	ORDER BY 1, 2, 3, 4`
+	GROUP BY s.hour_ms, coalesce(d.site, ''), s.decision, s.reason`
+
+// sortStats orders stats by hour, site, decision, reason (in Go: an ORDER
+// BY made PostgreSQL sort the joined rows on disk before grouping).
+func sortStats(st []Stat) {
+	slices.SortFunc(st, func(a, b Stat) int {
+		if c := a.Hour.Compare(b.Hour); c != 0 {
+			return c
+		}
+		return cmp.Or(strings.Compare(a.Site, b.Site), strings.Compare(a.Decision, b.Decision), strings.Compare(a.Reason, b.Reason))
+	})
+}
 
 // Stats implements Fleet.
 func (s *SQLite) Stats(ctx context.Context, since, until time.Time) ([]Stat, error) {
@@ -272,6 +284,7 @@ func (s *SQLite) Stats(ctx context.Context, since, until time.Time) ([]Stat, err
 		st.Hour = time.UnixMilli(h).UTC()
 		out = append(out, st)
 	}
+	sortStats(out)
 	return out, rows.Err()
 }
 

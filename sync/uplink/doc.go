@@ -14,7 +14,9 @@
 //
 // The daemon calls [Uplink.Notify] after each append, the status page
 // [Uplink.SyncNow] and [Uplink.Status]; [Enroll] registers the device with an
-// operator's one-time token.
+// operator's one-time token and [Rotate] replaces its key. With
+// Config.Health set, Run also sends a signed health report every
+// HealthEvery ([Uplink.SendHealth]).
 //
 // # Caveats
 //

@@ -12,6 +12,11 @@
 // GET /v1/bundle serves the newest signed trust bundle with an ETag; the
 // device sends If-None-Match and gets 304 when it already has it.
 //
+// POST /v1/health carries a [Health] report (plain JSON, signed the same
+// way); POST /v1/rotate a [Rotate], signed by the current key and, in
+// [HeaderNewSignature], by the new one. GET /v1/devices gives operators the
+// fleet.
+//
 // # Caveats
 //
 // The signature covers the compressed bytes, not the JSON: both ends must sign

@@ -177,6 +177,7 @@ func (v *Verifier) Verify(in Input) (res Result) {
 	if noPolicy != "" {
 		res.Mark(StepPolicy, Fail)
 		res.Reject(ReasonNoPolicy, noPolicy)
+		res.Rule = "" // the handler's own finding (a value set) is not the reason
 		return res
 	}
 	checkedIn := checkIn(&res, in.Policy)

@@ -113,6 +113,26 @@ func BenchmarkRules(b *testing.B) {
 			}
 		}
 	})
+	// Both interleaved, so that the machine's load weighs on them alike: the
+	// ratio of their summed times, in percent.
+	b.Run("interleaved", func(b *testing.B) {
+		var tv, tr time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			r := v.Verify(verify.Input{Texts: []string{text}, Trust: is.trust, Now: now, Policy: own})
+			t1 := time.Now()
+			ref := lib.CheckRules([]string{"de"}, "DE", &r, now)
+			t2 := time.Now()
+			if r.Decision != verify.Accept || ref != nil {
+				b.Fatal("refused")
+			}
+			tv += t1.Sub(t0)
+			tr += t2.Sub(t1)
+		}
+		b.ReportMetric(100*float64(tr)/float64(tv), "rules/verify-%")
+		b.ReportMetric(float64(tv.Nanoseconds())/float64(b.N), "verify-ns/op")
+		b.ReportMetric(float64(tr.Nanoseconds())/float64(b.N), "rules20-ns/op")
+	})
 }
 
 // TestTwentyRulesRefuse makes sure the benchmark's rules can refuse: each

@@ -117,3 +117,17 @@ func (f *formatFlags) addToBundle(b *trust.Bundle, now time.Time, warn io.Writer
 	b.Revocations = append(b.Revocations, revs...)
 	return nil
 }
+
+// sigNone is the signature state of a code that carries none (a CCCD).
+const sigNone = "none"
+
+// displayText is the scanned text as `chot verify --json` echoes it. A
+// CCCD's is the holder's name, birth date and address: only the ID number
+// is shown, as the pass log keeps only its keyed hash.
+func displayText(f verify.Format, text string) string {
+	if f != verify.FormatCCCD {
+		return text
+	}
+	id, _, _ := strings.Cut(text, "|")
+	return id + "|(name, birth date, address withheld)"
+}

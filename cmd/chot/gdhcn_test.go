@@ -203,3 +203,32 @@ func TestTrustBuildFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyCLICCCD checks Vietnam's ID QR through the CLI: refused as
+// unsigned without a policy, a check-in under configs/policy.yaml's
+// checkin mode, and the JSON never echoes the name, birth date or address.
+func TestVerifyCLICCCD(t *testing.T) {
+	const code = "079201004321|025123456|Nguyễn Thị Minh Khai|15031992|Nữ|Số 12, Lê Lợi|20082021"
+	policy := filepath.Join("..", "..", "configs", "policy.yaml")
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		reason verify.Reason
+	}{
+		{nil, exitReject, verify.ReasonUnsigned},
+		{[]string{"--policy", policy, "--mode", "venue"}, exitReject, verify.ReasonUnsigned},
+		{[]string{"--policy", policy, "--mode", "checkin"}, exitOK, verify.ReasonOK},
+	} {
+		args := append(append([]string{"verify", "--json", "--at", "2021-09-01"}, tc.args...), "--text", code)
+		code, stdout, stderr := runCLI(t, "", args...)
+		var got verifyOutput
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil || code != tc.code || got.Reason != tc.reason || got.Format != verify.FormatCCCD {
+			t.Errorf("%v: exit %d, %q (%s), want %d %s", tc.args, code, stdout, stderr, tc.code, tc.reason)
+		}
+		for _, s := range []string{"Nguy", "15031992", "Lê Lợi", "025123456"} {
+			if strings.Contains(stdout+stderr, s) {
+				t.Errorf("%v: the output shows %q: %s", tc.args, s, stdout)
+			}
+		}
+	}
+}

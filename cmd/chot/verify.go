@@ -60,6 +60,7 @@ func newVerifyOutput(text string, r verify.Result) verifyOutput {
 		out.Steps = map[verify.Step]verify.Outcome{}
 	}
 	out.Kid = r.KidText()
+	out.Text = displayText(r.Format, text) // formats_flags.go
 	if r.Credential != nil {
 		out.Type = r.Credential.Type
 	}
@@ -68,6 +69,8 @@ func newVerifyOutput(text string, r verify.Result) verifyOutput {
 		out.Signature = sigValid
 	case r.Reason == verify.ReasonUnknownKey:
 		out.Signature = sigUnknownKey
+	case r.Reason == verify.ReasonUnsigned:
+		out.Signature = sigNone
 	case r.Steps[verify.StepSignature] == verify.Fail:
 		out.Signature = sigInvalid
 	default:

@@ -195,6 +195,12 @@ func (c *Checkpoint) Decide(ctx context.Context, s Scan) (Event, error) {
 			p.Subject = hex.EncodeToString(record.SubjectHash(c.cfg.SubjectKey, string(res.Format)+"\x00"+res.Credential.ID))
 		}
 	}
+	if res.Steps[verify.StepSignature] != verify.Pass {
+		// Nothing of the code is vouched for: what it says of its issuer
+		// and key may be anything (a formula, a terminal escape, 10 KB).
+		p.Unverified = true
+		p.Issuer, p.Kid = record.Untrusted(p.Issuer), record.Untrusted(p.Kid)
+	}
 	if res.Decision == verify.Accept && c.passbackHit(p.Subject, s.Uptime) {
 		p.Decision = string(verify.Reject)
 		p.Reason = ReasonPassback

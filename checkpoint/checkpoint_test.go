@@ -33,6 +33,10 @@ func (scriptHandler) Verify(texts []string, _ verify.TrustStore, now time.Time) 
 		r.Fail(verify.StepValidity, verify.ReasonExpired, "expired")
 	case "forged":
 		r.Fail(verify.StepSignature, verify.ReasonBadSignature, "forged")
+	case "forgedlong": // a forger's issuer and kid: a formula, control characters, 10 KB
+		r.Issuer = "=HYPERLINK(\"http://evil\")\x1b[2J" + strings.Repeat("A", 10000)
+		r.Kid = []byte(strings.Repeat("k", 5000))
+		r.Fail(verify.StepSignature, verify.ReasonUnknownKey, "forged")
 	default: // every step a format must pass
 		r.Mark(verify.StepSignature, verify.Pass)
 		r.Mark(verify.StepValidity, verify.Pass)
@@ -407,5 +411,30 @@ func TestAliveStopsWhenADecisionHangs(t *testing.T) {
 	<-done
 	if r.cp.Alive(time.Minute) {
 		t.Error("alive after Run returned")
+	}
+}
+
+// TestUnverifiedFieldsBounded: what a refused code claims about its issuer
+// and kid is logged bounded in length, cleaned of control characters and
+// marked unverified; a verified pass is not marked.
+func TestUnverifiedFieldsBounded(t *testing.T) {
+	r := newRig(t, Config{}, goodTrust, mustTime("2021-10-01T09:00:00Z"))
+	ctx := context.Background()
+	ev, err := r.cp.Decide(ctx, Scan{Texts: []string{"X:forgedlong"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.log.passes[0]
+	if !p.Unverified || !ev.Unverified {
+		t.Errorf("forged pass not marked unverified: log %v, event %v", p.Unverified, ev.Unverified)
+	}
+	if len(p.Issuer) > record.MaxUntrusted || len(p.Kid) > record.MaxUntrusted || strings.ContainsRune(p.Issuer, '\x1b') {
+		t.Errorf("issuer %d bytes %q, kid %d bytes: want at most %d, no control characters", len(p.Issuer), p.Issuer, len(p.Kid), record.MaxUntrusted)
+	}
+	if _, err := r.cp.Decide(ctx, Scan{Texts: []string{"X:ok:alice"}}); err != nil {
+		t.Fatal(err)
+	}
+	if r.log.passes[1].Unverified {
+		t.Error("a verified pass is marked unverified")
 	}
 }

@@ -15,7 +15,7 @@ import (
 func (c *Checkpoint) publish(p record.Pass, at time.Time) Event {
 	ev := Event{
 		Seq: p.Seq, At: at, Clock: p.Clock, Decision: p.Decision, Reason: p.Reason, Class: soundClass(p.Reason),
-		Rule: p.Rule, Format: p.Format, Type: p.Type, Issuer: p.Issuer, Kid: p.Kid, Gate: p.Gate, LatencyUS: p.LatencyUS,
+		Rule: p.Rule, Format: p.Format, Type: p.Type, Issuer: p.Issuer, Kid: p.Kid, Gate: p.Gate, LatencyUS: p.LatencyUS, Unverified: p.Unverified,
 	}
 	if p.Decision == DecisionManual || p.Decision == DecisionEvent {
 		ev.Class = string(verify.ClassAccept)

@@ -21,6 +21,9 @@ type Event struct {
 	Gate     string    `json:"gate"`
 	// LatencyUS is frame-in to decision, including the durable write.
 	LatencyUS int64 `json:"latency_us"`
+	// Unverified: the credential's signature was not verified, so its
+	// issuer and kid are only what the code claims (record.Pass.Unverified).
+	Unverified bool `json:"unverified,omitempty"`
 }
 
 // ClockState is what the checkpoint believes about time.

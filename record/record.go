@@ -54,6 +54,11 @@ type Pass struct {
 	Gate      string `json:"gate"`
 	// Mode is the site policy mode in force (travel, venue, …).
 	Mode string `json:"mode,omitempty"`
+	// Unverified marks a pass whose credential's signature was not verified
+	// (a forgery, an unknown key, an unreadable code): its Issuer, Kid, Type
+	// and Subject come from whoever made the code. They are bounded by
+	// Untrusted, never trusted.
+	Unverified bool `json:"unverified,omitempty"`
 }
 
 // SubjectLen is the length in bytes of a subject hash.

@@ -60,12 +60,12 @@ func TestExport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(rows[0], csvHeader) {
+			if !slices.Equal(rows[0], record.CSVColumns) {
 				t.Fatalf("header %v", rows[0])
 			}
 			var seqs []string
 			for _, r := range rows[1:] {
-				seqs = append(seqs, r[0])
+				seqs = append(seqs, r[1])
 			}
 			if !slices.Equal(seqs, tt.wantSeqs) {
 				t.Fatalf("rows %v, want %v", seqs, tt.wantSeqs)
@@ -73,8 +73,8 @@ func TestExport(t *testing.T) {
 			if tt.name != "all" {
 				return
 			}
-			want := []string{"1", "9f2c", "2026-11-24T09:30:00.000Z", "5000", "b1", "synced", "accept", "ok", "",
-				"dcc", "vaccination", "DE", "3LCz4KRZ0BU=", "00ff", "48000", "passed", "venue"}
+			want := []string{"9f2c", "1", "2026-11-24T09:30:00.000Z", "5000", "b1", "synced", "accept", "ok", "",
+				"dcc", "vaccination", "DE", "3LCz4KRZ0BU=", "00ff", "48000", "passed", "venue", "false"}
 			if !slices.Equal(rows[1], want) {
 				t.Errorf("row 1:\n got %q\nwant %q", rows[1], want)
 			}

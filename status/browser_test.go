@@ -149,7 +149,7 @@ func TestBrowser(t *testing.T) {
 
 	// The CSV export, fetched with the session cookie from the page.
 	csvText := eval(fetchJS(`"/export.csv"`, `{}`))
-	if !strings.HasPrefix(csvText, "200|seq,epoch,at,") || strings.Count(csvText, "\n") != 4 || !strings.Contains(csvText, "min-doses") {
+	if !strings.HasPrefix(csvText, "200|epoch,seq,at,") || strings.Count(csvText, "\n") != 4 || !strings.Contains(csvText, "min-doses") {
 		t.Errorf("export: %q", csvText)
 	}
 

@@ -26,10 +26,13 @@ type Actions interface {
 	SyncNow()
 }
 
-// PassLog is the durable pass log, read for the CSV export. Range calls fn
-// for every pass from fromSeq on, in order, and stops at fn's first error.
+// PassLog is the durable pass log, read for the CSV export. Passes returns
+// up to max passes from seq fromSeq on, in order (each call a short read on
+// its own: the export never holds the log open while a client reads);
+// LastSeq is the last sequence number logged.
 type PassLog interface {
-	Range(fromSeq uint64, fn func(record.Pass) error) error
+	Passes(fromSeq uint64, max int) ([]record.Pass, error)
+	LastSeq() uint64
 }
 
 // Health reports what the checkpoint itself does not know: the camera, the

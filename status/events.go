@@ -27,6 +27,10 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.streams.Add(-1)
 	rc := http.NewResponseController(w)
+	// Each write of the stream must go through within writeTimeout; the
+	// stream itself lasts as long as the client stays.
+	alive := func() { _ = rc.SetWriteDeadline(time.Now().Add(writeTimeout)) }
+	alive()
 	ctx := r.Context()
 	ch := s.d.Source.Subscribe(ctx) // before the snapshot: nothing falls in between
 	h := w.Header()
@@ -57,10 +61,12 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return
 			}
+			alive()
 			if s.writeEvent(w, ev) != nil || rc.Flush() != nil {
 				return
 			}
 		case <-tick.C:
+			alive()
 			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil || rc.Flush() != nil {
 				return
 			}

@@ -1,7 +1,6 @@
 package status
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -11,28 +10,14 @@ import (
 	"github.com/chot-dev/chot/record"
 )
 
-// csvHeader names the export's columns: the fields of record.Pass, with
-// their JSON names. At is written as RFC 3339 UTC with milliseconds.
-var csvHeader = []string{"seq", "epoch", "at", "uptime_ms", "boot_id", "clock", "decision", "reason", "rule",
-	"format", "type", "issuer", "kid", "subject", "latency_us", "gate", "mode"}
-
-func csvRow(p record.Pass) []string {
-	return []string{
-		strconv.FormatUint(p.Seq, 10), cell(p.Epoch), time.UnixMilli(p.At).UTC().Format("2006-01-02T15:04:05.000Z07:00"),
-		strconv.FormatInt(p.UptimeMS, 10), cell(p.BootID), cell(p.Clock), cell(p.Decision), cell(p.Reason), cell(p.Rule),
-		cell(p.Format), cell(p.Type), cell(p.Issuer), cell(p.Kid), cell(p.Subject),
-		strconv.FormatInt(p.LatencyUS, 10), cell(p.Gate), cell(p.Mode),
-	}
-}
-
-// cell defuses text a spreadsheet would run as a formula (an issuer comes
-// from a credential, so from anyone).
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
+// Export pacing: the log is read in chunks, each in its own short read
+// transaction, and each chunk must reach the client within exportChunkTimeout.
+// A client that stalls is cut off; it never holds a bbolt transaction (which
+// would block the remaps that appends need, and so the decisions).
+const (
+	exportChunk        = 512
+	exportChunkTimeout = 30 * time.Second
+)
 
 // handleExport streams the pass log as CSV, from ?from=seq (default 0).
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, _ string) {
@@ -56,19 +41,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, _ string) 
 	name += "-" + s.cfg.Now().UTC().Format("20060102-150405") + ".csv"
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
-	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
-		return
-	}
-	n := 0
-	err := s.d.Log.Range(from, func(p record.Pass) error {
-		n++
-		return cw.Write(csvRow(p))
-	})
-	cw.Flush()
-	if err == nil {
-		err = cw.Error()
-	}
+	n, err := s.writeExport(w, from)
 	if err != nil {
 		// The status line is gone: cut the response so the client sees a
 		// broken transfer rather than a complete-looking file.
@@ -76,6 +49,46 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, _ string) 
 		panic(http.ErrAbortHandler)
 	}
 	s.log.Info("log exported", "rows", n, "from", from, "client", clientIP(r))
+}
+
+// writeExport writes the passes from seq from up to the last one logged when
+// the export began (a snapshot: what is appended meanwhile is for the next
+// export), chunk by chunk.
+func (s *Server) writeExport(w http.ResponseWriter, from uint64) (int, error) {
+	rc := http.NewResponseController(w)
+	last := s.d.Log.LastSeq()
+	cw := record.NewCSVWriter(w, nil, nil)
+	n := 0
+	_ = rc.SetWriteDeadline(time.Now().Add(exportChunkTimeout))
+	if err := cw.WriteHeader(); err != nil {
+		return n, err
+	}
+	for from <= last {
+		chunk, err := s.d.Log.Passes(from, exportChunk)
+		if err != nil {
+			return n, err
+		}
+		if len(chunk) == 0 {
+			break
+		}
+		// The deadline covers this chunk only: a slow but moving client
+		// gets the whole log, a stalled one is cut after the timeout.
+		_ = rc.SetWriteDeadline(time.Now().Add(exportChunkTimeout))
+		for _, p := range chunk {
+			if p.Seq > last {
+				break
+			}
+			if err := cw.Write(p); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if err := cw.Flush(); err != nil {
+			return n, err
+		}
+		from = chunk[len(chunk)-1].Seq + 1
+	}
+	return n, cw.Flush()
 }
 
 // safeName keeps the letters, digits, dots and dashes of s.

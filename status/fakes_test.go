@@ -104,16 +104,29 @@ type fakeLog struct {
 	err    error // returned after the passes
 }
 
-func (l *fakeLog) Range(from uint64, fn func(record.Pass) error) error {
+func (l *fakeLog) Passes(from uint64, max int) ([]record.Pass, error) {
+	var out []record.Pass
 	for _, p := range l.passes {
-		if p.Seq < from {
-			continue
-		}
-		if err := fn(p); err != nil {
-			return err
+		if p.Seq >= from && len(out) < max {
+			out = append(out, p)
 		}
 	}
-	return l.err
+	if len(out) == 0 && l.err != nil {
+		return nil, l.err
+	}
+	return out, nil
+}
+
+// LastSeq is one past the passes when err is set: a record that fails to read.
+func (l *fakeLog) LastSeq() uint64 {
+	var last uint64
+	if len(l.passes) > 0 {
+		last = l.passes[len(l.passes)-1].Seq
+	}
+	if l.err != nil {
+		last++
+	}
+	return last
 }
 
 type fakeHealth struct{ h HealthInfo }

@@ -13,6 +13,9 @@ import (
 	"github.com/chot-dev/chot/checkpoint"
 )
 
+// writeTimeout bounds writing one response (or one step of a long one).
+const writeTimeout = 30 * time.Second
+
 // Server is the status web server.
 type Server struct {
 	cfg      Config
@@ -68,7 +71,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadTimeout:       30 * time.Second,
+		// A response must be written within WriteTimeout; the long ones (the
+		// export, /events) move their deadline on as they make progress.
+		WriteTimeout: writeTimeout,
+		IdleTimeout:  2 * time.Minute,
 		// Request contexts end with ctx, so that open event streams
 		// return and Shutdown does not wait for them.
 		BaseContext: func(net.Listener) context.Context { return ctx },

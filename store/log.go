@@ -60,6 +60,33 @@ func (s *Store) Pending(max int) ([]record.Pass, error) {
 	return out, nil
 }
 
+// Passes returns up to max passes with seq >= fromSeq, in order, read in one
+// short transaction: what an export reads chunk by chunk, so that a slow
+// reader never holds a transaction open (a long read transaction blocks the
+// remap an append needs when the file grows).
+func (s *Store) Passes(fromSeq uint64, max int) ([]record.Pass, error) {
+	if err := s.enter(); err != nil {
+		return nil, err
+	}
+	defer s.leave()
+	var out []record.Pass
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketPasses).Cursor()
+		for k, v := c.Seek(seqKey(fromSeq)); k != nil && len(out) < max; k, v = c.Next() {
+			p, err := decodePass(k, v)
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: passes: %w", err)
+	}
+	return out, nil
+}
+
 // Ack moves the watermark to through. A value at or below the watermark is a
 // no-op; one beyond LastSeq returns ErrAckBeyondLast.
 func (s *Store) Ack(through uint64) error {

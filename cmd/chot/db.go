@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/ed25519"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -12,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/chot-dev/chot/record"
@@ -157,16 +155,6 @@ func dbInspect(_ context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-// csvHeader is the pass record's JSON field names, in record.Pass order.
-var csvHeader = []string{"seq", "epoch", "at", "uptime_ms", "boot_id", "clock", "decision", "reason",
-	"rule", "format", "type", "issuer", "kid", "subject", "latency_us", "gate", "mode"}
-
-func csvRow(p record.Pass) []string {
-	i := func(v int64) string { return strconv.FormatInt(v, 10) }
-	return []string{strconv.FormatUint(p.Seq, 10), p.Epoch, i(p.At), i(p.UptimeMS), p.BootID, p.Clock,
-		p.Decision, p.Reason, p.Rule, p.Format, p.Type, p.Issuer, p.Kid, p.Subject, i(p.LatencyUS), p.Gate, p.Mode}
-}
-
 func dbExport(ctx context.Context, e *env, args []string) int {
 	var format, out *string
 	var from *uint64
@@ -210,13 +198,15 @@ func dbExport(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
+// exportPasses writes the passes from seq from on as JSON lines or as CSV
+// (record's one CSV writer: formulas defused, RFC 3339 UTC times).
 func exportPasses(ctx context.Context, s *store.Store, w io.Writer, format string, from uint64) (int, error) {
 	n := 0
-	var cw *csv.Writer
+	var cw *record.CSVWriter
 	enc := json.NewEncoder(w)
 	if format == "csv" {
-		cw = csv.NewWriter(w)
-		if err := cw.Write(csvHeader); err != nil {
+		cw = record.NewCSVWriter(w, nil, nil)
+		if err := cw.WriteHeader(); err != nil {
 			return 0, err
 		}
 	}
@@ -226,14 +216,13 @@ func exportPasses(ctx context.Context, s *store.Store, w io.Writer, format strin
 		}
 		n++
 		if cw != nil {
-			return cw.Write(csvRow(p))
+			return cw.Write(p)
 		}
 		return enc.Encode(p)
 	})
 	if cw != nil {
-		cw.Flush()
-		if err == nil {
-			err = cw.Error()
+		if ferr := cw.Flush(); err == nil {
+			err = ferr
 		}
 	}
 	return n, err

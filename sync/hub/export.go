@@ -2,7 +2,6 @@ package hub
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -19,9 +18,6 @@ type ExportRow struct {
 	ReceivedAt time.Time `json:"received_at"`
 	record.Pass
 }
-
-var csvHeader = []string{"device", "epoch", "seq", "at", "received_at", "clock", "decision", "reason", "rule",
-	"format", "type", "issuer", "kid", "subject", "latency_us", "gate", "mode"}
 
 // handleExport is GET /v1/passes?device=&since=&until=&limit=&format=jsonl|csv
 // for operators (Authorization: Bearer OPERATOR_TOKEN). since and until are
@@ -75,8 +71,9 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		}
 	case "csv":
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		cw := csv.NewWriter(bw)
-		if err := cw.Write(csvHeader); err != nil {
+		// The one pass CSV writer (record): formulas defused, one time format.
+		cw := record.NewCSVWriter(bw, []string{"device"}, []string{"received_at"})
+		if err := cw.WriteHeader(); err != nil {
 			return
 		}
 		write = func(row Row) error {
@@ -84,13 +81,9 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 			if err := json.Unmarshal(row.Body, &p); err != nil {
 				return err
 			}
-			cw.Write([]string{row.Device, p.Epoch, strconv.FormatUint(p.Seq, 10),
-				time.UnixMilli(p.At).UTC().Format(time.RFC3339Nano), row.Received.Format(time.RFC3339Nano),
-				p.Clock, p.Decision, p.Reason, p.Rule, p.Format, p.Type, p.Issuer, p.Kid, p.Subject,
-				strconv.FormatInt(p.LatencyUS, 10), p.Gate, p.Mode})
-			return cw.Error()
+			return cw.Write(p, row.Device, record.FormatTime(row.Received))
 		}
-		flush = cw.Flush
+		flush = func() { _ = cw.Flush() }
 	default:
 		s.fail(w, http.StatusBadRequest, wire.CodeBadRequest, "format: jsonl or csv")
 		return

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,6 +179,9 @@ func TestRulesInBundle(t *testing.T) {
 	}
 	if o := verify(p("rat.txt")); o["decision"] != "reject" || o["reason"] != "policy" || o["rule"] != "TR-VN-0001" {
 		t.Errorf("antigen test: %v", o)
+	}
+	if o := verify(p("rat.txt")); !strings.Contains(fmt.Sprint(o["rule_description"]), "Chỉ chấp nhận xét nghiệm PCR") {
+		t.Errorf("antigen test: no Vietnamese description in %v", o["rule_description"])
 	}
 	// Without the bundle, the mode's rule sets are not loaded: refused.
 	_, out, _ := trustRun(t, now, "verify", "--cert", p("dsc.pem"), "--policy", policy, "--json", p("pcr.txt"))

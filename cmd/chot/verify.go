@@ -27,11 +27,13 @@ type verifyOutput struct {
 	Reason    verify.Reason                  `json:"reason"`
 	Detail    string                         `json:"detail,omitempty"`
 	Rule      string                         `json:"rule,omitempty"`
-	Kid       string                         `json:"kid,omitempty"`
-	Issuer    string                         `json:"issuer,omitempty"`
-	Type      verify.CredType                `json:"type,omitempty"`
-	Claims    map[string]any                 `json:"claims,omitempty"`
-	Warnings  []string                       `json:"warnings,omitempty"`
+	// RuleDescription is an EU business rule's own description, by language.
+	RuleDescription []verify.Text   `json:"rule_description,omitempty"`
+	Kid             string          `json:"kid,omitempty"`
+	Issuer          string          `json:"issuer,omitempty"`
+	Type            verify.CredType `json:"type,omitempty"`
+	Claims          map[string]any  `json:"claims,omitempty"`
+	Warnings        []string        `json:"warnings,omitempty"`
 }
 
 // Signature states in the JSON output.
@@ -44,17 +46,18 @@ const (
 
 func newVerifyOutput(text string, r verify.Result) verifyOutput {
 	out := verifyOutput{
-		Format:   r.Format,
-		Text:     text,
-		Steps:    r.Steps,
-		Decision: r.Decision,
-		Reason:   r.Reason,
-		Detail:   r.Detail,
-		Rule:     r.Rule,
-		Issuer:   r.Issuer,
-		Claims:   r.Claims,
-		Warnings: r.Warnings,
-		Decoded:  r.Steps[verify.StepDecode] == verify.Pass,
+		Format:          r.Format,
+		Text:            text,
+		Steps:           r.Steps,
+		Decision:        r.Decision,
+		Reason:          r.Reason,
+		Detail:          r.Detail,
+		Rule:            r.Rule,
+		RuleDescription: r.RuleDescription,
+		Issuer:          r.Issuer,
+		Claims:          r.Claims,
+		Warnings:        r.Warnings,
+		Decoded:         r.Steps[verify.StepDecode] == verify.Pass,
 	}
 	if out.Steps == nil {
 		out.Steps = map[verify.Step]verify.Outcome{}

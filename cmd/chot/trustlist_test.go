@@ -132,3 +132,25 @@ func TestBundleValueSets(t *testing.T) {
 		t.Fatalf("exit %d, %s rule %q, steps %v", code, out.Reason, out.Rule, out.Steps)
 	}
 }
+
+// TestTrustImportSaysWhatListsGave: `chot trust import` of a bundle built
+// from the German list says which list its keys came from, how many it gave
+// and that its signature was verified.
+func TestTrustImportSaysWhatListsGave(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := runCLI(t, "", "trust", "keygen", "--out", filepath.Join(dir, "root.key")); code != exitOK {
+		t.Fatal(stderr)
+	}
+	out := filepath.Join(dir, "b.cose")
+	code, _, stderr := runCLI(t, "", "trust", "build", "--version", "1", "--out", out, "--at", "2021-07-01T00:00:00Z",
+		"--key", filepath.Join(dir, "root.key"),
+		"--trustlist", filepath.Join(covpassDir, "dsc-with-signature.bf49788d.json"),
+		"--trustlist-key", filepath.Join(covpassDir, "DEMO-CA-pubkey.pem"))
+	if code != exitOK {
+		t.Fatalf("build: %s", stderr)
+	}
+	code, stdout, stderr := runCLI(t, "", "trust", "import", "--root", filepath.Join(dir, "root.pub"), "--at", "2021-07-01T00:00:00Z", out)
+	if code != exitOK || !strings.Contains(stdout, "de-gateway-signed, verified by 42d0361d255ff255, 122 taken, 0 skipped") {
+		t.Fatalf("import: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}

@@ -3,6 +3,7 @@ package dcc
 import (
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"os"
 	"strings"
@@ -198,5 +199,31 @@ func TestWHOVectors(t *testing.T) {
 				t.Errorf("got %s %s (%s), signature %s; want %s, signature %s", res.Format, res.Reason, res.Detail, res.Steps[verify.StepSignature], tt.reason, tt.sig)
 			}
 		})
+	}
+}
+
+// TestWHOSharedKidAndPS256 checks two things the HCERT spec requires of
+// the WHO payloads as of the DCC: a PS256 signer verifies, and when several
+// DSCs share a kid every one is tried (the first one listed here is not
+// the signer).
+func TestWHOSharedKidAndPS256(t *testing.T) {
+	rk, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := newSigner(t, rk)
+	other := newSigner(t, ecKey(t, elliptic.P256()))
+	decoy := *other.k
+	decoy.Kid = ps.kid // another DSC filed under the signer's kid
+	claims := map[any]any{1: "XXA", 6: t0.AddDate(0, -1, 0).Unix(), -260: map[any]any{-6: dvc("1D47", "2024-01-01")}}
+	text := ps.issueCWT(t, claims)
+	v := verify.New(New())
+	res := v.Verify(verify.Input{Texts: []string{text}, Trust: &verify.KeyList{List: []*verify.Key{&decoy, ps.k}}, Now: t0, CredentialOnly: true})
+	if res.Decision != verify.Accept || res.Format != verify.FormatDVC {
+		t.Fatalf("PS256 DVC behind a decoy with the same kid: %s %s (%s)", res.Format, res.Reason, res.Detail)
+	}
+	res = v.Verify(verify.Input{Texts: []string{text}, Trust: &verify.KeyList{List: []*verify.Key{&decoy}}, Now: t0, CredentialOnly: true})
+	if res.Reason != verify.ReasonBadSignature {
+		t.Fatalf("only the decoy: %s, want bad_signature", res.Reason)
 	}
 }

@@ -263,8 +263,20 @@ func TestMadeUpSeals(t *testing.T) {
 		{"no health EKU", noEKU, "ES256", false, verify.ReasonKeyUsage, verify.TypeVaccination},
 		{"BSC on the CRL", revoked, "ES256", false, verify.ReasonRevoked, verify.TypeVaccination},
 	}
+	test := map[string]any{
+		"hdr": map[string]any{"is": "NZL", "t": "icao.test", "v": 1},
+		"msg": map[string]any{"utci": "T1", "pid": map[string]any{"n": "A B", "dob": "1990-01-01"},
+			"sp":  map[string]any{"spn": "Lab", "ctr": "NZL"},
+			"dat": map[string]any{"sc": "2022-05-31T08:00:00Z"},
+			"tr":  map[string]any{"tc": "molecular(PCR)", "r": "negative"}},
+	}
 	v := verify.New(New())
 	trust := &verify.KeyList{List: []*verify.Key{p256.key, p384.key, p521.key, noEKU.key, revoked.key}, Revocations: crl.Revocations}
+	res := v.Verify(verify.Input{Texts: []string{p256.seal(t, "ES256", test)}, Trust: trust, Now: clock, CredentialOnly: true})
+	if res.Reason != verify.ReasonOK || res.Credential.Type != verify.TypeTest || res.Credential.Test.Kind != verify.TestNAAT ||
+		res.Credential.Test.Detected || res.Credential.Test.Sampled.IsZero() {
+		t.Errorf("icao.test: %s (%s) %+v", res.Reason, res.Detail, res.Credential.Test)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := v.Verify(verify.Input{Texts: []string{tt.p.seal(t, tt.alg, testData(tt.yf))}, Trust: trust, Now: clock, CredentialOnly: true})

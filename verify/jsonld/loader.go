@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"sync"
 
 	"github.com/piprate/json-gold/ld"
 )
@@ -65,13 +66,38 @@ func (loader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 	if !ok {
 		return nil, ld.NewJsonLdError(ld.LoadingRemoteContextFailed, fmt.Errorf("%w: %s", ErrContext, u))
 	}
-	b, err := contexts.ReadFile(path.Join("contexts", file))
-	if err != nil {
-		return nil, ld.NewJsonLdError(ld.LoadingDocumentFailed, err)
-	}
-	doc, err := ld.DocumentFromReader(bytes.NewReader(b))
+	doc, err := parsed(file)
 	if err != nil {
 		return nil, err
 	}
-	return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
+	return &ld.RemoteDocument{DocumentURL: u, Document: copyValue(doc)}, nil
+}
+
+// parsedContexts holds each embedded context decoded once; the loader
+// hands out copies, as the processor may modify what it is given.
+var parsedContexts = sync.OnceValues(func() (map[string]any, error) {
+	out := map[string]any{}
+	for _, file := range Pinned {
+		if _, done := out[file]; done {
+			continue
+		}
+		b, err := contexts.ReadFile(path.Join("contexts", file))
+		if err != nil {
+			return nil, ld.NewJsonLdError(ld.LoadingDocumentFailed, err)
+		}
+		doc, err := ld.DocumentFromReader(bytes.NewReader(b))
+		if err != nil {
+			return nil, err
+		}
+		out[file] = doc
+	}
+	return out, nil
+})
+
+func parsed(file string) (any, error) {
+	all, err := parsedContexts()
+	if err != nil {
+		return nil, err
+	}
+	return all[file], nil
 }

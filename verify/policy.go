@@ -28,6 +28,10 @@ type Policy struct {
 	// IssuerBinding is what a DCC whose signer's country is not its issuing
 	// country gets: BindingRefuse (the default when empty) or BindingWarn.
 	IssuerBinding string `json:"issuer_binding,omitempty" yaml:"issuer_binding,omitempty" cbor:"issuer_binding,omitempty"`
+	// ValueSets is what a coded field outside its value set gets, when the
+	// trust data carries value sets: BindingRefuse (the default when empty)
+	// or BindingWarn.
+	ValueSets string `json:"value_sets,omitempty" yaml:"value_sets,omitempty" cbor:"value_sets,omitempty"`
 
 	Vaccination VaccinationRules `json:"vaccination,omitzero" yaml:"vaccination,omitempty" cbor:"vaccination,omitempty"`
 	Test        TestRules        `json:"test,omitzero" yaml:"test,omitempty" cbor:"test,omitempty"`
@@ -154,6 +158,7 @@ const (
 type Options struct {
 	SignerValidity string
 	IssuerBinding  string
+	ValueSets      string
 }
 
 // Check reports an unknown setting.
@@ -164,6 +169,9 @@ func (o Options) Check() error {
 	if o.IssuerBinding != "" && o.IssuerBinding != BindingRefuse && o.IssuerBinding != BindingWarn {
 		return fmt.Errorf("issuer_binding %q: want %q or %q", o.IssuerBinding, BindingRefuse, BindingWarn)
 	}
+	if o.ValueSets != "" && o.ValueSets != BindingRefuse && o.ValueSets != BindingWarn {
+		return fmt.Errorf("value_sets %q: want %q or %q", o.ValueSets, BindingRefuse, BindingWarn)
+	}
 	return nil
 }
 
@@ -173,12 +181,16 @@ func (o Options) Strict() bool { return o.SignerValidity == SignerStrict }
 // WarnOnly reports whether an issuer mismatch is only a warning.
 func (o Options) WarnOnly() bool { return o.IssuerBinding == BindingWarn }
 
+// ValueSetsWarnOnly reports whether a code outside its value set is only a
+// warning.
+func (o Options) ValueSetsWarnOnly() bool { return o.ValueSets == BindingWarn }
+
 // Options returns the handler settings of the policy; nil gives the defaults.
 func (p *Policy) Options() Options {
 	if p == nil {
 		return Options{}
 	}
-	return Options{SignerValidity: p.SignerValidity, IssuerBinding: p.IssuerBinding}
+	return Options{SignerValidity: p.SignerValidity, IssuerBinding: p.IssuerBinding, ValueSets: p.ValueSets}
 }
 
 // Rule names, as Result.Rule reports them. Stable: they are logged.

@@ -70,6 +70,9 @@ func (in *Input) options() Options {
 	if o.IssuerBinding == "" {
 		o.IssuerBinding = in.Options.IssuerBinding
 	}
+	if o.ValueSets == "" {
+		o.ValueSets = in.Options.ValueSets
+	}
 	return o
 }
 

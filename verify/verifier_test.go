@@ -61,6 +61,7 @@ func TestVerifierDispatch(t *testing.T) {
 		{"nil policy names no_policy, not the forgery", []string{"T:bad"}, nil, false, Reject, ReasonNoPolicy, "", Fail},
 		{"unknown signer validity setting", []string{"T:ok"}, &Policy{SignerValidity: "lenient"}, false, Reject, ReasonNoPolicy, "", Fail},
 		{"unknown issuer binding setting", []string{"T:ok"}, &Policy{IssuerBinding: "maybe"}, false, Reject, ReasonNoPolicy, "", Fail},
+		{"unknown value sets setting", []string{"T:ok"}, &Policy{ValueSets: "ignore"}, false, Reject, ReasonNoPolicy, "", Fail},
 		{"a required step not passed is not an accept", []string{"T:unchecked"}, &Policy{}, false, Reject, ReasonInternal, "", Pass},
 	}
 	for _, tt := range tests {

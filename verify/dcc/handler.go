@@ -109,7 +109,7 @@ func (*Handler) VerifyOptions(texts []string, trust verify.TrustStore, now time.
 		} else {
 			res.Mark(verify.StepSchema, verify.Pass)
 		}
-		checkValueSets(&res, c.HCert, trust)
+		checkValueSets(&res, c.HCert, trust, opts)
 	}
 
 	key := checkKeys(&res, msg, trust)

@@ -32,8 +32,9 @@ var codedFields = map[string][]struct{ field, set string }{
 // store lacks is not judged, and without any the step is skipped. A code
 // outside its set refuses with bad_value and Result.Rule names the value
 // set ("valueset.vaccines-covid-19-names"). An inactive code (no longer
-// issued) is accepted with a warning: older certificates carry it.
-func checkValueSets(res *verify.Result, hcert map[string]any, trust verify.TrustStore) {
+// issued) is accepted with a warning: older certificates carry it. With the
+// warn setting (Options.ValueSets) a code outside its set is a warning too.
+func checkValueSets(res *verify.Result, hcert map[string]any, trust verify.TrustStore, opts verify.Options) {
 	src, ok := trust.(verify.ValueSetSource)
 	if !ok {
 		res.Mark(verify.StepValueSet, verify.Skip)
@@ -56,6 +57,8 @@ func checkValueSets(res *verify.Result, hcert map[string]any, trust verify.Trust
 				}
 				in, active := vs.Has(code)
 				switch {
+				case !in && opts.ValueSetsWarnOnly():
+					res.Warnings = append(res.Warnings, fmt.Sprintf("%s/%d/%s is not in the value set %s (value_sets: warn)", g.key, i, f.field, f.set))
 				case !in:
 					res.Fail(verify.StepValueSet, verify.ReasonBadValue,
 						fmt.Sprintf("%s/%d/%s is not in the value set %s", g.key, i, f.field, f.set))

@@ -39,18 +39,30 @@ func TestValueSetRule(t *testing.T) {
 		rule   string
 		step   verify.Outcome
 		warn   bool
+		opts   verify.Options
 	}{
-		{"all codes in their sets", with(func(*VaccinationData) {}), vs, verify.ReasonOK, "", verify.Pass, false},
-		{"unknown product", with(func(v *VaccinationData) { v.Product = "EU/1/99/9999" }), vs, verify.ReasonBadValue, "valueset." + VSProduct, verify.Fail, false},
-		{"unknown manufacturer", with(func(v *VaccinationData) { v.Manufacturer = "ORG-99999999" }), vs, verify.ReasonBadValue, "valueset." + VSManufacturer, verify.Fail, false},
-		{"country XY", with(func(v *VaccinationData) { v.Country = "XY" }), vs, verify.ReasonBadValue, "valueset." + VSCountry, verify.Fail, false},
-		{"inactive vaccine code J07BX03", with(func(v *VaccinationData) { v.Vaccine = "J07BX03" }), vs, verify.ReasonOK, "", verify.Pass, true},
-		{"no value sets: not judged", with(func(v *VaccinationData) { v.Product = "EU/1/99/9999" }), nil, verify.ReasonOK, "", verify.Skip, false},
+		{"all codes in their sets", with(func(*VaccinationData) {}), vs, verify.ReasonOK, "", verify.Pass, false, verify.Options{}},
+		{"unknown product", with(func(v *VaccinationData) { v.Product = "EU/1/99/9999" }), vs, verify.ReasonBadValue, "valueset." + VSProduct, verify.Fail, false, verify.Options{}},
+		{"unknown manufacturer", with(func(v *VaccinationData) { v.Manufacturer = "ORG-99999999" }), vs, verify.ReasonBadValue, "valueset." + VSManufacturer, verify.Fail, false, verify.Options{}},
+		{"country XY", with(func(v *VaccinationData) { v.Country = "XY" }), vs, verify.ReasonBadValue, "valueset." + VSCountry, verify.Fail, false, verify.Options{}},
+		{"inactive vaccine code J07BX03", with(func(v *VaccinationData) { v.Vaccine = "J07BX03" }), vs, verify.ReasonOK, "", verify.Pass, true, verify.Options{}},
+		{"no value sets: not judged", with(func(v *VaccinationData) { v.Product = "EU/1/99/9999" }), nil, verify.ReasonOK, "", verify.Skip, false, verify.Options{}},
 	}
+	tests = append(tests, struct {
+		name   string
+		text   string
+		sets   map[string]*verify.ValueSet
+		reason verify.Reason
+		rule   string
+		step   verify.Outcome
+		warn   bool
+		opts   verify.Options
+	}{"unknown product, value_sets: warn", with(func(v *VaccinationData) { v.Product = "EU/1/99/9999" }), vs,
+		verify.ReasonOK, "", verify.Pass, true, verify.Options{ValueSets: verify.BindingWarn}})
 	v := verify.New(New())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := v.Verify(verify.Input{Texts: []string{tt.text}, Now: t0, CredentialOnly: true,
+			res := v.Verify(verify.Input{Texts: []string{tt.text}, Now: t0, CredentialOnly: true, Options: tt.opts,
 				Trust: &verify.KeyList{List: []*verify.Key{withIssuer(es.k, "XX")}, ValueSets: tt.sets}})
 			if res.Reason != tt.reason || res.Rule != tt.rule || res.Steps[verify.StepValueSet] != tt.step {
 				t.Fatalf("%s rule %q step %q (%s), want %s rule %q step %q", res.Reason, res.Rule, res.Steps[verify.StepValueSet], res.Detail, tt.reason, tt.rule, tt.step)

@@ -134,7 +134,7 @@ var buildDate = ""
 // the installed bundle's.
 func (d *daemon) policy() *verify.Policy {
 	if len(d.cfg.Policy.Modes) > 0 {
-		return (&verify.PolicySet{Modes: d.cfg.Policy.Modes}).Mode(d.cfg.Policy.Mode)
+		return d.bindRules((&verify.PolicySet{Modes: d.cfg.Policy.Modes}).Mode(d.cfg.Policy.Mode))
 	}
 	if s := d.trust.store.Load(); s != nil {
 		return s.Policy().Mode(d.cfg.Policy.Mode)

@@ -25,7 +25,7 @@ func Check(path string, opts Options) error {
 	}
 	db, err := openBolt(path, opts)
 	if err == nil {
-		err = verify(db, true)
+		err = verify(db, checkDeep)
 		db.Close()
 	}
 	if errors.Is(err, errCorruptFile) {
@@ -56,7 +56,7 @@ func Compact(path string, opts Options) (before, after int64, err error) {
 		return 0, 0, fmt.Errorf("store: compact %s: %w", path, err)
 	}
 	defer src.Close() // releases the lock only after the swap
-	if err := verify(src, true); err != nil {
+	if err := verify(src, checkDeep); err != nil {
 		return 0, 0, fmt.Errorf("store: compact %s: %w: %w", path, ErrCorrupt, err)
 	}
 	tmp := path + ".compact"
@@ -90,7 +90,7 @@ func compactInto(dst string, src *bolt.DB) error {
 		db.Close()
 		return err
 	}
-	if err := verify(db, true); err != nil {
+	if err := verify(db, checkDeep); err != nil {
 		db.Close()
 		return fmt.Errorf("compacted copy: %w", err)
 	}

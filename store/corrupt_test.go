@@ -53,7 +53,7 @@ func TestCorruptFileMovedAside(t *testing.T) {
 			_ = db.View(func(tx *bolt.Tx) error { root = uint64(tx.Bucket(bucketPasses).Root()); return nil })
 			db.Close()
 			overwrite(t, path, int64(root)*ps+8, []byte{0xff, 0xff}) // page header flags
-		}, "bbolt check"},
+		}, "unexpected type"},
 		{"valid bbolt, not a store", func(t *testing.T, path string) {
 			if err := os.Remove(path); err != nil {
 				t.Fatal(err)

@@ -1,6 +1,8 @@
-// Package store is the device's durable state in one bbolt file: the pass log
-// with gap-free sequence numbers, the sync outbox watermark, the installed
-// trust bundle, the device's Ed25519 identity and the last known good time.
+// Package store is the device's durable state: in one bbolt file the pass log
+// with gap-free sequence numbers and the sync outbox watermark; beside it, in
+// PATH.state and PATH.bundle (small files written atomically, out of reach of
+// a corrupt log), the installed trust bundle and its rollback counter, the
+// device's Ed25519 identity and the last known good time.
 //
 // # Pass log
 //
@@ -31,11 +33,16 @@
 //
 // # Integrity
 //
-// [Open] runs bbolt's consistency check (tx.Check) and the store's own checks
-// (buckets, epoch, contiguous sequence numbers). A file that fails is renamed
-// to PATH.corrupt-TIME, a fresh file with a new epoch takes its place, and
-// [Store.Status] says what was moved aside and why, also after later restarts.
-// The hub sees the new epoch and starts a new sequence for the device.
+// After a clean shutdown [Open] checks quickly: bbolt validates the meta
+// pages, and the store checks its own invariants (buckets, epoch, counters,
+// the first record, the newest 1024 records contiguous and ending at
+// last_seq). After an unclean one (PATH.open, created at Open and removed at
+// Close, is still there: kill -9, a crash, a power cut) or with
+// [Options.FullCheck] it runs bbolt's full consistency check (tx.Check) too.
+// A file that fails is renamed to PATH.corrupt-TIME, a fresh file with a new
+// epoch takes its place, and [Store.Status] says what was moved aside and
+// why, also after later restarts. The hub sees the new epoch and starts a new
+// sequence for the device. The device state files are kept.
 // [Check] runs the same checks read-only for `chot db check`; [Compact]
 // rewrites the file for `chot db compact`.
 //
@@ -46,17 +53,19 @@
 //     provisioning (`chot db init PATH` in the image's first boot), not on the
 //     first scan in the field. A file lost that way is moved aside and
 //     replaced by the next Open anyway.
-//   - The device identity lives in the same file: a corrupt file moved aside
-//     takes it along, and the device must be enrolled again (its old key is
-//     still in the moved-aside file for forensics).
+//   - The quick check does not read old pages: damage there shows at the
+//     next unclean start, in `chot db check`, or when the page is read.
+//   - Writable stores map MaxSize at once (address space, not memory; not on
+//     32-bit platforms), so bbolt never remaps and a long read transaction
+//     never blocks an append.
 //   - The file never shrinks: pruned pages are reused, not returned to the
 //     file system. Run [Compact] (`chot db compact`) offline, with the daemon
 //     stopped, to get the space back.
 //   - Set MaxSize on every platform. On 32-bit ARM bbolt's memory map is capped
 //     near 2 GiB and bbolt v1.5.0 panics there instead of returning an error;
 //     with MaxSize it returns ErrMaxSizeReached, which Append maps to [ErrFull].
-//   - The startup check reads the whole file: on a Pi, a 1 GiB file takes
-//     seconds. Pruning keeps the file small in practice.
+//   - The full check reads the whole file: see the figures in the hardening
+//     notes for a 1 GiB file. Pruning keeps the file small in practice.
 //   - A kill -9 cannot show a missing fsync (the page cache survives it); the
 //     store's kill tests prove atomicity and ordering, not the disk's honesty.
 //     Use storage that honours fsync (not every SD card does).

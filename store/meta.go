@@ -1,39 +1,51 @@
 package store
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/binary"
+	"crypto/sha256"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"github.com/chot-dev/chot/internal/atomicfile"
 )
 
+func sha(b []byte) []byte {
+	h := sha256.Sum256(b)
+	return h[:]
+}
+
 // Bundle returns the installed signed trust bundle, or nil (and no error)
-// when none is installed.
+// when none is installed. It lives in PATH.bundle, beside the log: a corrupt
+// log moved aside does not take it along.
 func (s *Store) Bundle() ([]byte, error) {
 	if err := s.enter(); err != nil {
 		return nil, err
 	}
 	defer s.leave()
-	var out []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bucketMeta).Get(keyBundle); v != nil {
-			out = append([]byte{}, v...)
-		}
-		return nil
-	})
+	if s.legacyBundle != nil {
+		return bytes.Clone(s.legacyBundle), nil
+	}
+	b, err := os.ReadFile(bundlePath(s.path))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: bundle: %w", err)
 	}
-	return out, nil
+	return b, nil
 }
 
 // SetBundle installs b, already verified by the caller, as the trust bundle
-// with the given version, in one transaction. A version not higher than the
-// installed one returns ErrBundleRollback (the first bundle may have any
-// version).
+// with the given version: the bundle file first, then the rollback counter,
+// each written atomically. A version lower than the counter returns
+// ErrBundleRollback, and so does an equal one while a bundle is installed
+// (the first bundle may have any version; after the bundle file was lost,
+// the same version may be installed again, never an older one).
 func (s *Store) SetBundle(b []byte, version uint64) error {
 	if err := s.enterWrite(); err != nil {
 		return err
@@ -41,28 +53,27 @@ func (s *Store) SetBundle(b []byte, version uint64) error {
 	defer s.leave()
 	s.metaMu.Lock()
 	defer s.metaMu.Unlock()
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		m := tx.Bucket(bucketMeta)
-		if m.Get(keyBundle) != nil {
-			if cur := getU64(m, keyBundleVersion); version <= cur {
-				return fmt.Errorf("%w: %d <= %d", ErrBundleRollback, version, cur)
-			}
-		}
-		if err := m.Put(keyBundle, b); err != nil {
-			return err
-		}
-		return putU64(m, keyBundleVersion, version)
-	})
+	s.mu.Lock()
+	cur, have := s.dev.BundleVersion, s.dev.BundleSHA256 != nil
+	s.mu.Unlock()
+	if _, err := os.Stat(bundlePath(s.path)); err != nil {
+		have = false
+	}
+	if version < cur || (have && version == cur) {
+		return fmt.Errorf("store: set bundle: %w: %d <= %d", ErrBundleRollback, version, cur)
+	}
+	if err := atomicfile.Write(bundlePath(s.path), b, 0o600); err != nil {
+		return fmt.Errorf("store: set bundle: %w", err)
+	}
+	err := s.saveState(func(st *deviceState) { st.BundleVersion, st.BundleSHA256 = version, sha(b) })
 	if err != nil {
 		return fmt.Errorf("store: set bundle: %w", err)
 	}
-	s.mu.Lock()
-	s.st.bundleVersion = version
-	s.mu.Unlock()
 	return nil
 }
 
-// BundleVersion returns the installed bundle's version, 0 when none.
+// BundleVersion returns the rollback counter: the version of the newest
+// bundle ever installed, 0 when none.
 func (s *Store) BundleVersion() uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -70,8 +81,8 @@ func (s *Store) BundleVersion() uint64 {
 }
 
 // Identity returns the device's Ed25519 key, generating and persisting it on
-// the first call. It survives restarts and compaction, not a corrupt file
-// moved aside (the device then re-enrols).
+// the first call. It lives in PATH.state: it survives restarts, compaction
+// and a corrupt log moved aside.
 func (s *Store) Identity() (ed25519.PrivateKey, error) {
 	if err := s.enter(); err != nil {
 		return nil, err
@@ -79,16 +90,9 @@ func (s *Store) Identity() (ed25519.PrivateKey, error) {
 	defer s.leave()
 	s.metaMu.Lock()
 	defer s.metaMu.Unlock()
-	var seed []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bucketMeta).Get(keyIdentity); v != nil {
-			seed = append([]byte{}, v...)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: identity: %w", err)
-	}
+	s.mu.Lock()
+	seed := bytes.Clone(s.dev.Identity)
+	s.mu.Unlock()
 	if seed != nil {
 		if len(seed) != ed25519.SeedSize {
 			return nil, fmt.Errorf("store: identity: %w: seed of %d bytes", ErrCorrupt, len(seed))
@@ -102,10 +106,7 @@ func (s *Store) Identity() (ed25519.PrivateKey, error) {
 	if _, err := rand.Read(seed); err != nil {
 		return nil, fmt.Errorf("store: identity: %w", err)
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMeta).Put(keyIdentity, seed)
-	})
-	if err != nil {
+	if err := s.saveState(func(st *deviceState) { st.Identity = seed }); err != nil {
 		return nil, fmt.Errorf("store: identity: %w", err)
 	}
 	return ed25519.NewKeyFromSeed(seed), nil
@@ -131,17 +132,9 @@ func (s *Store) SetKnownTime(t time.Time) error {
 	if !t.After(s.KnownTime()) {
 		return nil
 	}
-	v := make([]byte, 8)
-	binary.BigEndian.PutUint64(v, uint64(t.UnixNano()))
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMeta).Put(keyKnownTime, v)
-	})
-	if err != nil {
+	if err := s.saveState(func(st *deviceState) { st.KnownTimeNS = t.UnixNano() }); err != nil {
 		return fmt.Errorf("store: set known time: %w", err)
 	}
-	s.mu.Lock()
-	s.st.knownTime = time.Unix(0, t.UnixNano())
-	s.mu.Unlock()
 	return nil
 }
 
@@ -157,23 +150,14 @@ func (s *Store) ResetKnownTime(t time.Time) (old time.Time, err error) {
 	s.metaMu.Lock()
 	defer s.metaMu.Unlock()
 	old = s.KnownTime()
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		m := tx.Bucket(bucketMeta)
-		if t.IsZero() {
-			return m.Delete(keyKnownTime)
+	err = s.saveState(func(st *deviceState) {
+		st.KnownTimeNS = 0
+		if !t.IsZero() {
+			st.KnownTimeNS = t.UnixNano()
 		}
-		v := make([]byte, 8)
-		binary.BigEndian.PutUint64(v, uint64(t.UnixNano()))
-		return m.Put(keyKnownTime, v)
 	})
 	if err != nil {
 		return old, fmt.Errorf("store: reset known time: %w", err)
 	}
-	s.mu.Lock()
-	s.st.knownTime = time.Time{}
-	if !t.IsZero() {
-		s.st.knownTime = time.Unix(0, t.UnixNano())
-	}
-	s.mu.Unlock()
 	return old, nil
 }

@@ -156,3 +156,55 @@ func isHex(b []byte) bool {
 	_, err := hex.DecodeString(string(b))
 	return err == nil
 }
+
+// quickRecords is how many of the newest records the quick check reads.
+const quickRecords = 1024
+
+// checkTail is the quick form of checkSchema, for every start: the buckets,
+// the epoch and the counters, the first record, and the newest quickRecords
+// records (the last pages written) contiguous, decoding and ending at
+// last_seq. It reads a few pages, whatever the file's size.
+func checkTail(tx *bolt.Tx) error {
+	m, p := tx.Bucket(bucketMeta), tx.Bucket(bucketPasses)
+	if m == nil || p == nil {
+		return fmt.Errorf("missing bucket (meta %t, passes %t)", m != nil, p != nil)
+	}
+	if v := getU64(m, keySchema); v != schemaVersion {
+		return fmt.Errorf("schema version %d, want %d", v, schemaVersion)
+	}
+	if e := m.Get(keyEpoch); len(e) != 32 || !isHex(e) {
+		return fmt.Errorf("bad epoch %q", e)
+	}
+	last, acked := getU64(m, keyLastSeq), getU64(m, keyAcked)
+	if acked > last {
+		return fmt.Errorf("acked_through %d > last_seq %d", acked, last)
+	}
+	c := p.Cursor()
+	k, v := c.First()
+	if k == nil {
+		return nil
+	}
+	if _, err := decodePass(k, v); err != nil {
+		return err
+	}
+	if first := binary.BigEndian.Uint64(k); first == 0 || first > acked+1 {
+		return fmt.Errorf("unacknowledged records missing: log starts at %d, acked_through %d", first, acked)
+	}
+	var next uint64
+	n := 0
+	for k, v := c.Last(); k != nil && n < quickRecords; k, v = c.Prev() {
+		pass, err := decodePass(k, v)
+		if err != nil {
+			return err
+		}
+		if n == 0 && pass.Seq != last {
+			return fmt.Errorf("last record %d, last_seq %d", pass.Seq, last)
+		}
+		if n > 0 && pass.Seq+1 != next {
+			return fmt.Errorf("gap: seq %d follows %d", next, pass.Seq)
+		}
+		next = pass.Seq
+		n++
+	}
+	return nil
+}

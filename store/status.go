@@ -35,6 +35,8 @@ type Status struct {
 	// Recovered is set when this file replaced a corrupt one (kept across
 	// restarts for the life of this epoch).
 	Recovered *Recovery `json:"recovered,omitempty"`
+	// Check is how Open checked the file.
+	Check OpenCheck `json:"check"`
 }
 
 // Status returns a snapshot. It works after Close too (Size is then read from
@@ -59,6 +61,7 @@ func (s *Store) Status() Status {
 		FullSince:     st.fullSince,
 		Refused:       st.refused,
 		Commits:       st.commits,
+		Check:         st.check,
 	}
 	if st.last >= st.first {
 		out.Records = st.last - st.first + 1

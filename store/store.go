@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,6 +41,9 @@ type Store struct {
 	mu sync.Mutex // guards st
 	st state
 
+	dev          deviceState // PATH.state, guarded by mu
+	legacyBundle []byte      // a read-only Open of an older store: its bundle
+
 	born   time.Time    // Open's time, with its monotonic reading
 	busyAt atomic.Int64 // time since born (+1) the commit in progress began; 0: idle
 }
@@ -57,6 +61,18 @@ type state struct {
 	refused       uint64
 	commits       uint64 // append transactions since Open
 	recovered     *Recovery
+	check         OpenCheck
+}
+
+// OpenCheck says how Open checked the file.
+type OpenCheck struct {
+	// Full is set when Open ran bbolt's full consistency check (after an
+	// unclean shutdown, or with Options.FullCheck); otherwise it checked the
+	// meta pages, the store's invariants and the newest records only.
+	Full bool `json:"full"`
+	// Unclean is set when the last writer did not close the store.
+	Unclean bool          `json:"unclean"`
+	Took    time.Duration `json:"took_ns"`
 }
 
 // Recovery describes a corrupt file that Open moved aside.
@@ -81,7 +97,7 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	s := &Store{path: path, opts: opts, log: opts.Logger, born: time.Now()}
 	if opts.ReadOnly {
-		db, err := openVerified(path, opts)
+		db, err := openVerified(path, opts, checkQuick)
 		if err != nil {
 			if errors.Is(err, errCorruptFile) {
 				return nil, fmt.Errorf("store: open %s: %w: %w", path, ErrCorrupt, err)
@@ -89,7 +105,11 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("store: open %s: %w", path, err)
 		}
 		s.db = db
-		if err := s.load(); err != nil {
+		err = s.load()
+		if err == nil {
+			err = s.loadState()
+		}
+		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store: open %s: %w", path, err)
 		}
@@ -98,8 +118,19 @@ func Open(path string, opts Options) (*Store, error) {
 
 	_, statErr := os.Stat(path)
 	created := errors.Is(statErr, fs.ErrNotExist)
+	// The marker says a process had the store open: if it is there, the
+	// last one did not close it (kill -9, power cut, crash), so the file
+	// gets the full check. Otherwise the quick one (the last pages written
+	// and the store's invariants) is enough at start.
+	_, markErr := os.Stat(runningMarker(path))
+	unclean := markErr == nil && !created
+	depth := checkQuick
+	if unclean || opts.FullCheck {
+		depth = checkFull
+	}
+	started := time.Now()
 	var rec *Recovery
-	db, err := openVerified(path, opts)
+	db, err := openVerified(path, opts, depth)
 	if errors.Is(err, errCorruptFile) {
 		now := opts.Now().UTC()
 		rec = &Recovery{
@@ -113,7 +144,7 @@ func Open(path string, opts Options) (*Store, error) {
 		s.log.Error("store: corrupt file moved aside; a new epoch begins",
 			"path", path, "moved_to", rec.MovedTo, "reason", rec.Reason)
 		created = true
-		db, err = openVerified(path, opts)
+		db, err = openVerified(path, opts, checkQuick)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -133,9 +164,19 @@ func Open(path string, opts Options) (*Store, error) {
 	if err == nil {
 		err = s.load()
 	}
+	if err == nil {
+		err = s.loadState()
+	}
+	if err == nil {
+		err = os.WriteFile(runningMarker(path), []byte("chot store open\n"), 0o600)
+	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s.st.check = OpenCheck{Full: depth != checkQuick, Unclean: unclean, Took: time.Since(started)}
+	if unclean {
+		s.log.Warn("store: not closed cleanly last time: full check done", "took", s.st.check.Took)
 	}
 	s.reqs = make(chan *appendReq, opts.MaxBatch)
 	s.quit = make(chan struct{})
@@ -146,7 +187,7 @@ func Open(path string, opts Options) (*Store, error) {
 
 // openVerified opens the bbolt file and runs the integrity check. Errors that
 // mean the file is bad wrap errCorruptFile.
-func openVerified(path string, opts Options) (*bolt.DB, error) {
+func openVerified(path string, opts Options, depth int) (*bolt.DB, error) {
 	for attempt := 0; ; attempt++ {
 		before, statErr := os.Stat(path)
 		db, err := openBolt(path, opts)
@@ -166,7 +207,7 @@ func openVerified(path string, opts Options) (*bolt.DB, error) {
 				continue
 			}
 		}
-		if err := verify(db, false); err != nil {
+		if err := verify(db, depth); err != nil {
 			db.Close()
 			return nil, err
 		}
@@ -189,10 +230,19 @@ func openBolt(path string, opts Options) (db *bolt.DB, err error) {
 	if opts.MaxSize > 0 {
 		maxSize = int(opts.MaxSize)
 	}
+	// Mapping the whole MaxSize at once (address space only: the file
+	// grows as data is written) means bbolt never remaps, so a read
+	// transaction, however long, never blocks an append. Not on 32-bit
+	// platforms, where address space is short.
+	initialMmap := 0
+	if !opts.ReadOnly && strconv.IntSize == 64 {
+		initialMmap = maxSize
+	}
 	db, err = bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:  timeout,
-		MaxSize:  maxSize,
-		ReadOnly: opts.ReadOnly,
+		Timeout:         timeout,
+		MaxSize:         maxSize,
+		ReadOnly:        opts.ReadOnly,
+		InitialMmapSize: initialMmap,
 	})
 	switch {
 	case err == nil:
@@ -212,15 +262,31 @@ func isFileTooSmall(err error) bool {
 	return strings.Contains(err.Error(), "file size too small")
 }
 
-// verify runs bbolt's consistency check and the store's own; a failure wraps
-// errCorruptFile. An empty file (no bucket yet) passes.
-func verify(db *bolt.DB, deep bool) (err error) {
+// Check depths.
+const (
+	checkQuick = iota // checkTail: every start after a clean shutdown
+	checkFull         // bbolt's tx.Check and checkSchema: after an unclean shutdown
+	checkDeep         // checkFull and every record decodes: Check, Compact
+)
+
+// verify runs the check of the given depth; a failure wraps errCorruptFile.
+// An empty file (no bucket yet) passes.
+func verify(db *bolt.DB, depth int) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: check panicked: %v", errCorruptFile, r)
 		}
 	}()
 	return db.View(func(tx *bolt.Tx) error {
+		if depth == checkQuick {
+			if isEmptyFile(tx) {
+				return nil
+			}
+			if err := checkTail(tx); err != nil {
+				return fmt.Errorf("%w: %w", errCorruptFile, err)
+			}
+			return nil
+		}
 		var errs []error
 		for e := range tx.Check() {
 			if len(errs) < 5 {
@@ -233,7 +299,7 @@ func verify(db *bolt.DB, deep bool) (err error) {
 		if isEmptyFile(tx) {
 			return nil
 		}
-		if err := checkSchema(tx, deep); err != nil {
+		if err := checkSchema(tx, depth == checkDeep); err != nil {
 			return fmt.Errorf("%w: %w", errCorruptFile, err)
 		}
 		return nil
@@ -310,8 +376,16 @@ func (s *Store) Close() error {
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
+	if !s.opts.ReadOnly {
+		if err := os.Remove(runningMarker(s.path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("store: close: %w", err)
+		}
+	}
 	return nil
 }
+
+// runningMarker is the file that exists while a writer has the store open.
+func runningMarker(path string) string { return path + ".open" }
 
 // Path returns the file's path.
 func (s *Store) Path() string { return s.path }

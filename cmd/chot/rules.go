@@ -62,6 +62,23 @@ func readInput(e *env, path string) ([]byte, error) {
 	return b, nil
 }
 
+// oneRule unwraps a rule file that is an array of rules: one rule is taken,
+// several are an error (eval takes one). Anything else is returned as is.
+func oneRule(b []byte) ([]byte, error) {
+	t := bytes.TrimSpace(b)
+	if len(t) == 0 || t[0] != '[' {
+		return b, nil
+	}
+	var list []json.RawMessage
+	if json.Unmarshal(t, &list) != nil || len(list) == 0 || !isRuleJSON(list[0]) {
+		return b, nil // a bare expression (an array literal)
+	}
+	if len(list) > 1 {
+		return nil, fmt.Errorf("holds %d rules; eval takes one (chot rules check lists them)", len(list))
+	}
+	return list[0], nil
+}
+
 // isRuleJSON tells an EU rule (an object with a Logic) from a bare
 // expression.
 func isRuleJSON(b []byte) bool {
@@ -88,6 +105,9 @@ func cmdRulesEval(_ context.Context, e *env, args []string) int {
 		return fail(e, "rules eval: %v", err)
 	}
 	var expr *rules.Expr
+	if rb, err = oneRule(rb); err != nil {
+		return fail(e, "rules eval: %s: %v", *rulePath, err)
+	}
 	if isRuleJSON(rb) {
 		r, err := rules.ParseRule(rb)
 		if err != nil {

@@ -102,6 +102,19 @@ func TestRulesEval(t *testing.T) {
 			t.Errorf("%s: exit %d, out %q, err %q; want exit 2 with %q", tt.name, code, out, errs, tt.want)
 		}
 	}
+	// A rule file with one rule in an array is that rule; with several, an error.
+	g2 := filepath.Join("..", "..", "configs", "rules", "venue-2g.json")
+	adult := writeTemp(t, dir, "adult.json", `{"payload":{"dob":"1990","t":[{"tt":"LP6464-4"}]},"external":{"validationClock":"2026-06-01T00:00:00Z"}}`)
+	if code, out, errs := trustRun(t, now, "rules", "eval", "--rule", g2, "--data", adult); code != exitOK || strings.TrimSpace(out) != "false" {
+		t.Errorf("2G, an adult's test: exit %d, %q (%s), want false", code, out, errs)
+	}
+	vn := filepath.Join("..", "..", "configs", "rules", "vn-entry.json")
+	if code, _, errs := trustRun(t, now, "rules", "eval", "--rule", vn, "--data", adult); code != exitUsage || !strings.Contains(errs, "holds 7 rules") {
+		t.Errorf("a rule set: exit %d, %s", code, errs)
+	}
+	if code, out, _ := trustRun(t, now, "rules", "eval", "--rule", writeTemp(t, dir, "arr.json", `[1,{"var":"x"}]`), "--data", writeTemp(t, dir, "x.json", `{"x":"y"}`)); code != exitOK || strings.TrimSpace(out) != `[1,"y"]` {
+		t.Errorf("an array expression: exit %d, %q", code, out)
+	}
 	if code, _, _ := trustRun(t, now, "rules", "eval", "--rule", expr); code != exitUsage {
 		t.Errorf("no --data: exit %d", code)
 	}

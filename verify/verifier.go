@@ -145,7 +145,7 @@ func (v *Verifier) Verify(in Input) (res Result) {
 	}
 	h := v.Detect(texts[0])
 	if h == nil {
-		res.Fail(StepUnprefix, ReasonBadPrefix, "unknown format: no HC1: or shc:/ prefix")
+		res.Fail(StepUnprefix, ReasonBadPrefix, "unknown format: not HC1:, shc:/, a VDS-NC seal, a DIVOC ZIP nor a CCCD")
 		return res
 	}
 	trust := in.Trust

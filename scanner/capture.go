@@ -14,7 +14,7 @@ import (
 	"gocv.io/x/gocv"
 )
 
-// This file and no other in the package uses gocv (OpenCV); build with
+// This file and contrast.go are the package's only users of gocv (OpenCV); build with
 // -tags nocv for a pure-Go scanner without camera and video sources.
 
 // CaptureOptions describe a camera or a video file. Zero values leave the

@@ -59,7 +59,7 @@ func RunPhotos(photos []imgset.Photo, engines []Engine, o PhotoOptions) ([]Photo
 			r.Found, r.Bad = score(p, r.Texts)
 			out = append(out, r)
 			if o.Progress != nil {
-				fmt.Fprintf(o.Progress, "%s %s/%s %s: %d/%d bad %d %.0fms\n", e.Name, p.Set, p.Group, p.Path[strings.LastIndexByte(p.Path, '/')+1:], r.Found, p.Codes, r.Bad, float64(r.Dur.Microseconds())/1000)
+				fmt.Fprintf(o.Progress, "%s %s/%s %s: %d/%d bad %d %.0fms %.50q\n", e.Name, p.Set, p.Group, p.Path[strings.LastIndexByte(p.Path, '/')+1:], r.Found, p.Codes, r.Bad, float64(r.Dur.Microseconds())/1000, r.Texts)
 			}
 		}
 	}
@@ -81,6 +81,7 @@ func dedupe(texts []string) []string {
 func score(p imgset.Photo, texts []string) (found, bad int) {
 	for _, t := range texts {
 		switch {
+		case slices.Contains(p.Also, t):
 		case p.Check != nil && !p.Check(t), p.Want != "" && t != p.Want:
 			bad++
 		default:

@@ -61,6 +61,9 @@ func newZXReader(c zxConfig) *zxReader {
 	}
 	C.ZXing_ReaderOptions_setReturnErrors(o, C.bool(c.errors))
 	C.ZXing_ReaderOptions_setBinarizer(o, C.ZXing_Binarizer(c.binarizer))
+	// The text as encoded: the default (HRI) writes control characters as
+	// "<SOH>" and the like, which is not the code's text.
+	C.ZXing_ReaderOptions_setTextMode(o, C.ZXing_TextMode_Plain)
 	z := &zxReader{opts: o}
 	runtime.AddCleanup(z, func(o *C.ZXing_ReaderOptions) { C.ZXing_ReaderOptions_delete(o) }, o)
 	return z
@@ -107,7 +110,9 @@ func (z *zxReader) read(pix []byte, w, h, stride int, add func(text string)) (n,
 
 // ZXingCPP is zxing-cpp alone, with the library's default options (try
 // harder, rotate, invert, downscale) on QR, Micro QR and Aztec: the peer the
-// cascade is measured against (package bench). Not safe for concurrent use.
+// cascade is measured against (package bench). Its texts are the plain text
+// (TextMode Plain), as every engine's are compared. Not safe for concurrent
+// use.
 type ZXingCPP struct{ r *zxReader }
 
 // NewZXingCPP returns zxing-cpp with its defaults.

@@ -25,10 +25,8 @@ func (t *trustSource) Current() (verify.TrustStore, checkpoint.TrustState) {
 		return verify.EmptyTrust{}, checkpoint.TrustState{}
 	}
 	now, _ := t.clock.Now()
-	return s, checkpoint.TrustState{
-		Installed: true, Version: s.Version(), IssuedAt: s.IssuedAt(), StaleAfter: s.StaleAfter(), ExpiresAt: s.ExpiresAt(),
-		Stale: s.Stale(now), Expired: !now.Before(s.ExpiresAt()), Keys: s.KeyCount(),
-	}
+	return s, checkpoint.TrustStateAt(checkpoint.Freshness{Version: s.Version(), IssuedAt: s.IssuedAt(),
+		StaleAfter: s.StaleAfter(), ExpiresAt: s.ExpiresAt(), Keys: s.KeyCount()}, now)
 }
 
 // loadTrust puts the installed bundle in force, then installs the config's

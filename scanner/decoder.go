@@ -36,9 +36,11 @@ type Options struct {
 	// tried with every fallback within a few frames.
 	Streaming bool
 	// FallbackEvery, with Streaming, runs one of the rotating fallbacks on
-	// one frame in this many, or on every frame while the cheap passes see
-	// finder patterns they cannot read. Zero means 2: half the cost on
-	// empty frames, every fallback tried within 6 frames. 1: every frame.
+	// one frame in this many. With zxing-cpp, zero means 4, and half as many
+	// while a pass locates a code it cannot decode: seven fallbacks, each
+	// tried within 14–28 frames (one second at 15–30 frames a second of a
+	// code held up). Pure Go (PureGo or -tags nocv), zero means 2, and every
+	// frame while the cheap passes see finder patterns. 1: every frame.
 	FallbackEvery int
 	// PureGo leaves zxing-cpp out of the cascade (a -tags nocv build has
 	// only the pure-Go engine anyway).

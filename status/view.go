@@ -262,7 +262,12 @@ func feedItems(t tr, evs []checkpoint.Event) []feedItem {
 		if e.LatencyUS > 0 {
 			it.Latency = fmt.Sprintf("%.0f %s", float64(e.LatencyUS)/1000, t.T("feed.latency"))
 		}
-		it.Detail = strings.Join(nonEmpty(strings.ToUpper(e.Format), e.Type, e.Issuer, e.Rule), " · ")
+		issuer := e.Issuer
+		if issuer != "" && e.Unverified {
+			// What a refused code claims: not an issuer anyone vouched for.
+			issuer = t.T("feed.unverified") + ": " + issuer
+		}
+		it.Detail = strings.Join(nonEmpty(strings.ToUpper(e.Format), e.Type, issuer, e.Rule), " · ")
 		if e.Clock != "" && e.Clock != record.ClockSynced {
 			it.Clock = t.TOr("clock."+e.Clock, e.Clock)
 		}

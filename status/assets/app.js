@@ -43,7 +43,8 @@
     main.appendChild(el('span', 'ev-dec', t('decision.' + ev.decision, ev.decision)));
     main.appendChild(el('span', 'ev-reason', t('reason.' + ev.reason, ev.reason)));
     b.appendChild(main);
-    var detail = [String(ev.format || '').toUpperCase(), ev.type, ev.issuer, ev.rule].filter(Boolean).join(' · ');
+    var issuer = ev.issuer && ev.unverified ? t('feed.unverified', 'unverified') + ': ' + ev.issuer : ev.issuer;
+    var detail = [String(ev.format || '').toUpperCase(), ev.type, issuer, ev.rule].filter(Boolean).join(' · ');
     if (detail) b.appendChild(el('div', 'ev-detail', detail));
     var rt = ev.rule_texts && (ev.rule_texts[document.documentElement.lang] || ev.rule_texts.en);
     if (rt) b.appendChild(el('div', 'ev-rule', rt));

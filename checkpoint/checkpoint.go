@@ -216,10 +216,12 @@ func (c *Checkpoint) Decide(ctx context.Context, s Scan) (Event, error) {
 		// Not durable: nothing opens.
 		c.d.Indicator.Sound(SoundFault)
 		c.setGate(GateFault)
+		c.SetFault("log", "passes cannot be logged, nothing opens: "+err.Error())
 		p.Reason, p.Gate, p.Decision = ReasonLogFailed, record.GateNotOpened, string(verify.Reject)
 		ev := c.publish(p, now)
 		return ev, fmt.Errorf("checkpoint: log pass: %w", err)
 	}
+	c.logRecovered()
 	p = logged
 	var gateErr error
 	if accept {
@@ -239,6 +241,24 @@ func (c *Checkpoint) Decide(ctx context.Context, s Scan) (Event, error) {
 		return ev, gateErr
 	}
 	return ev, nil
+}
+
+// logRecovered clears the fault a failed append left (the disk was full and
+// has room again): the gate is closed, not faulty, and the LED says so.
+func (c *Checkpoint) logRecovered() {
+	c.mu.Lock()
+	_, was := c.faults["log"]
+	if was {
+		delete(c.faults, "log")
+		if c.gate == GateFault {
+			c.gate = GateClosed
+		}
+	}
+	c.mu.Unlock()
+	if was {
+		c.log.Info("log: passes are logged again")
+		c.refreshLED()
+	}
 }
 
 // policy returns the rules in force.

@@ -160,8 +160,19 @@ func TestLogFailureKeepsGateClosed(t *testing.T) {
 	if ev.Reason != ReasonLogFailed || !slices.Contains(r.ev.list(), "sound:fault") {
 		t.Errorf("event %+v, sounds %v: want log_failed and the fault sound", ev, r.ev.list())
 	}
-	if s := r.cp.Snapshot(); s.Gate != GateFault || s.LED != LEDFault {
-		t.Errorf("snapshot gate %s LED %s, want fault/fault", s.Gate, s.LED)
+	if s := r.cp.Snapshot(); s.Gate != GateFault || s.LED != LEDFault || !slices.ContainsFunc(s.Warnings, func(w string) bool {
+		return strings.HasPrefix(w, "log: passes cannot be logged")
+	}) {
+		t.Errorf("snapshot gate %s LED %s warnings %v, want fault/fault and the log's warning", s.Gate, s.LED, s.Warnings)
+	}
+	// Room again (the uplink caught up, acknowledged passes were pruned):
+	// the next pass is logged and the fault clears.
+	r.log.fail = false
+	if _, err := r.cp.Decide(context.Background(), Scan{Texts: []string{"X:expired"}}); err != nil {
+		t.Fatal(err)
+	}
+	if s := r.cp.Snapshot(); s.Gate != GateClosed || slices.ContainsFunc(s.Warnings, func(w string) bool { return strings.HasPrefix(w, "log:") }) {
+		t.Errorf("after recovery: gate %s warnings %v, want closed and no log warning", s.Gate, s.Warnings)
 	}
 }
 

@@ -73,7 +73,7 @@ func build(ctx context.Context, cfg *Config, log *slog.Logger) (_ *daemon, err e
 	if err := os.MkdirAll(cfg.Device.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	d.store, err = store.Open(filepath.Join(cfg.Device.DataDir, "chot.db"), store.Options{Logger: log.With("part", "store")})
+	d.store, err = store.Open(filepath.Join(cfg.Device.DataDir, "chot.db"), store.Options{Logger: log.With("part", "store"), MaxSize: cfg.Device.StoreMaxBytes})
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}

@@ -30,6 +30,10 @@ type Config struct {
 	Device  struct {
 		ID      string `yaml:"id"`
 		DataDir string `yaml:"data_dir"`
+		// StoreMaxBytes caps the pass log file; 0: the store's default
+		// (1 GiB). When it is full, passes are refused (the gate stays
+		// closed) until the hub has acknowledged older ones.
+		StoreMaxBytes int64 `yaml:"store_max_bytes"`
 	} `yaml:"device"`
 	Hub struct {
 		URL         string `yaml:"url"`
@@ -196,6 +200,9 @@ func (c *Config) check() []error {
 	}
 	if c.Device.ID == "" {
 		bad("device.id: missing")
+	}
+	if c.Device.StoreMaxBytes != 0 && c.Device.StoreMaxBytes < 64<<10 {
+		bad("device.store_max_bytes: %d, want 0 (the default, 1 GiB) or at least 65536", c.Device.StoreMaxBytes)
 	}
 	for i, r := range c.Trust.Roots {
 		keys, err := trust.ParsePublicKeys([]byte(strings.TrimSpace(r)))

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chot-dev/chot/checkpoint"
@@ -52,11 +53,16 @@ type daemon struct {
 }
 
 // osClock is the board's clock: wall time and monotonic time since start.
-type osClock struct{ start time.Time }
+// shift moves the wall time (ns), as a board's clock that jumps does: the
+// fault tests set it; nothing else does.
+type osClock struct {
+	start time.Time
+	shift atomic.Int64
+}
 
-func (c osClock) Now() time.Time        { return time.Now() }
-func (c osClock) Uptime() time.Duration { return time.Since(c.start) }
-func newOSClock() osClock               { return osClock{start: time.Now()} }
+func (c *osClock) Now() time.Time        { return time.Now().Add(time.Duration(c.shift.Load())) }
+func (c *osClock) Uptime() time.Duration { return time.Since(c.start) }
+func newOSClock() *osClock               { return &osClock{start: time.Now()} }
 
 var bootClock = newOSClock()
 

@@ -93,7 +93,7 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 		until := time.Now().Add(time.Second)
 		for time.Now().Before(until) {
 			state, now := clock()
-			if state != "synced" || now.Sub(time.Now()).Abs() > time.Minute {
+			if state != "synced" || time.Until(now).Abs() > time.Minute {
 				t.Fatalf("wall clock %+v: chotd's time %s (%s), want synced near %s", jump, now, state, time.Now())
 			}
 			time.Sleep(100 * time.Millisecond)
@@ -108,7 +108,7 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if k := st.KnownTime(); k.Sub(time.Now()).Abs() > time.Minute {
+	if k := st.KnownTime(); time.Until(k).Abs() > time.Minute {
 		t.Errorf("last known good time saved %s, want near %s", k, time.Now())
 	}
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/chot-dev/chot/store"
 	"github.com/chot-dev/chot/verify"
 	"github.com/chot-dev/chot/verify/dcc"
+	"github.com/chot-dev/chot/verify/dcc/dccmint"
 	"github.com/chot-dev/chot/verify/shc"
 	"github.com/chot-dev/chot/verify/trust"
 )
@@ -89,21 +90,21 @@ type fixture struct {
 func newFixture(t testing.TB) fixture {
 	t.Helper()
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	der, err := dcc.NewTestDSC(key, "VN", e2eNow.AddDate(-1, 0, 0), e2eNow.AddDate(2, 0, 0))
+	der, err := dccmint.NewTestDSC(key, "VN", e2eNow.AddDate(-1, 0, 0), e2eNow.AddDate(2, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	forger, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	issue := func(p dcc.Payload, iat, exp time.Time, signer *ecdsa.PrivateKey) string {
-		text, err := dcc.Issue(p, dcc.IssueOptions{Issuer: "VN", IssuedAt: iat, ExpiresAt: exp, Kid: trust.DCCKid(der), Signer: signer})
+	issue := func(p dccmint.Payload, iat, exp time.Time, signer *ecdsa.PrivateKey) string {
+		text, err := dccmint.Issue(p, dccmint.IssueOptions{Issuer: "VN", IssuedAt: iat, ExpiresAt: exp, Kid: trust.DCCKid(der), Signer: signer})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return text
 	}
-	h := dcc.Holder{Family: "Nguyen", Given: "An", DateOfBirth: "1990-01-01"}
-	vacc := func(uci string, dose int) dcc.Payload {
-		return dcc.NewVaccination(h, dose, 2, e2eNow.AddDate(0, 0, -60), "VN", "Bộ Y tế", uci)
+	h := dccmint.Holder{Family: "Nguyen", Given: "An", DateOfBirth: "1990-01-01"}
+	vacc := func(uci string, dose int) dccmint.Payload {
+		return dccmint.NewVaccination(h, dose, 2, e2eNow.AddDate(0, 0, -60), "VN", "Bộ Y tế", uci)
 	}
 	iat, exp := e2eNow.AddDate(0, 0, -30), e2eNow.AddDate(1, 0, 0)
 	codes := map[string]string{

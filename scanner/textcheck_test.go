@@ -5,7 +5,7 @@ import (
 	"compress/zlib"
 	"testing"
 
-	"github.com/chot-dev/chot/verify/dcc"
+	"github.com/chot-dev/chot/verify/dcc/dccmint"
 )
 
 func TestPlausible(t *testing.T) {
@@ -13,7 +13,7 @@ func TestPlausible(t *testing.T) {
 	zw := zlib.NewWriter(&z)
 	zw.Write([]byte("a COSE message would be here"))
 	zw.Close()
-	good := dcc.EncodeBase45(z.Bytes())
+	good := dccmint.EncodeBase45(z.Bytes())
 	broken := z.Bytes()
 	broken[len(broken)-1] ^= 1 // the Adler-32 checksum
 	for _, tc := range []struct {
@@ -21,8 +21,8 @@ func TestPlausible(t *testing.T) {
 		want bool
 	}{
 		{"HC1:" + good, true},
-		{"HC1:" + dcc.EncodeBase45(broken), false},
-		{"HC1:" + dcc.EncodeBase45([]byte("not compressed")), true},
+		{"HC1:" + dccmint.EncodeBase45(broken), false},
+		{"HC1:" + dccmint.EncodeBase45([]byte("not compressed")), true},
 		{"HC1:not base45 at all!", false},
 		{"HC1:A", false},   // a dangling character
 		{"HC1:GGW", false}, // 45³-1 is above 0xffff

@@ -22,7 +22,7 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/chot-dev/chot/verify"
-	"github.com/chot-dev/chot/verify/dcc"
+	"github.com/chot-dev/chot/verify/dcc/dccmint"
 	"github.com/chot-dev/chot/verify/trust"
 )
 
@@ -90,12 +90,12 @@ func cmdIssueDCC(_ context.Context, e *env, args []string) int {
 		rand.Read(b)
 		uci = "URN:UVCI:01:" + country + ":" + strings.ToUpper(hex.EncodeToString(b))
 	}
-	h := dcc.Holder{DateOfBirth: dob}
+	h := dccmint.Holder{DateOfBirth: dob}
 	if words := strings.Fields(name); len(words) > 0 {
 		h.Family, h.Given = words[len(words)-1], strings.Join(words[:len(words)-1], " ")
 	}
 	const issuer = "chot test issuer"
-	var p dcc.Payload
+	var p dccmint.Payload
 	switch typ {
 	case "vaccination":
 		n, m, ok := strings.Cut(dose, "/")
@@ -104,15 +104,15 @@ func cmdIssueDCC(_ context.Context, e *env, args []string) int {
 		if !ok || err1 != nil || err2 != nil || dn < 1 || sd < 1 {
 			return fail(e, "issue dcc: --dose %q: want N/M", dose)
 		}
-		p = dcc.NewVaccination(h, dn, sd, date, country, issuer, uci)
+		p = dccmint.NewVaccination(h, dn, sd, date, country, issuer, uci)
 	case "test":
 		kind := map[string]string{"naat": verify.TestNAAT, "pcr": verify.TestNAAT, "rat": verify.TestRAT}[testKind]
 		if kind == "" {
 			return fail(e, "issue dcc: --test-kind %q: want naat or rat", testKind)
 		}
-		p = dcc.NewTest(h, kind, date, positive, "chot test centre", country, issuer, uci)
+		p = dccmint.NewTest(h, kind, date, positive, "chot test centre", country, issuer, uci)
 	case "recovery":
-		p = dcc.NewRecovery(h, date, date.AddDate(0, 0, 11), date.AddDate(0, 0, 180), country, issuer, uci)
+		p = dccmint.NewRecovery(h, date, date.AddDate(0, 0, 11), date.AddDate(0, 0, 180), country, issuer, uci)
 	default:
 		return fail(e, "issue dcc: --type %q: want vaccination, test or recovery", typ)
 	}
@@ -128,7 +128,7 @@ func cmdIssueDCC(_ context.Context, e *env, args []string) int {
 		}
 		kid = trust.DCCKid(ders[0])
 	}
-	text, err := dcc.Issue(p, dcc.IssueOptions{Issuer: country, IssuedAt: iat, ExpiresAt: exp, Kid: kid, Signer: key})
+	text, err := dccmint.Issue(p, dccmint.IssueOptions{Issuer: country, IssuedAt: iat, ExpiresAt: exp, Kid: kid, Signer: key})
 	if err != nil {
 		return fail(e, "issue dcc: %v", err)
 	}
@@ -159,7 +159,7 @@ func loadOrCreateDSC(path string, create bool, key *ecdsa.PrivateKey, country st
 				types = append(types, verify.CredType(t))
 			}
 		}
-		der, err := dcc.NewTestDSC(key, country, now.AddDate(-1, 0, 0), now.AddDate(2, 0, 0), types...)
+		der, err := dccmint.NewTestDSC(key, country, now.AddDate(-1, 0, 0), now.AddDate(2, 0, 0), types...)
 		if err != nil {
 			return nil, err
 		}

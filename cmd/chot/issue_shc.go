@@ -17,6 +17,7 @@ import (
 
 	"github.com/chot-dev/chot/verify"
 	"github.com/chot-dev/chot/verify/shc"
+	"github.com/chot-dev/chot/verify/shc/shcmint"
 )
 
 // cmdIssueSHC mints a SMART Health Card for tests and demos:
@@ -63,7 +64,7 @@ func cmdIssueSHC(_ context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "issue shc: %v", err)
 	}
-	card := &shc.Card{Issuer: iss, Rid: rid, BirthDate: dob}
+	card := &shcmint.Card{Issuer: iss, Rid: rid, BirthDate: dob}
 	if card.NotBefore, err = optTime(nbfText, e.now()); err != nil {
 		return fail(e, "issue shc: --nbf: %v", err)
 	}
@@ -78,25 +79,25 @@ func cmdIssueSHC(_ context.Context, e *env, args []string) int {
 		if _, err := time.Parse(time.DateOnly, date); !ok || cvx == "" || err != nil {
 			return fail(e, "issue shc: --vaccine %q: want CVX:YYYY-MM-DD", v)
 		}
-		card.Immunizations = append(card.Immunizations, shc.Immunization{CVX: cvx, Date: date})
+		card.Immunizations = append(card.Immunizations, shcmint.Immunization{CVX: cvx, Date: date})
 	}
 	if testLOINC != "" {
 		sampled, err := optTime(sampledText, card.NotBefore)
 		if err != nil {
 			return fail(e, "issue shc: --sampled: %v", err)
 		}
-		card.Lab = &shc.LabResult{LOINC: testLOINC, Sampled: sampled, Detected: positive}
+		card.Lab = &shcmint.LabResult{LOINC: testLOINC, Sampled: sampled, Detected: positive}
 	}
-	jws, err := shc.Mint(card, key)
+	jws, err := shcmint.Mint(card, key)
 	if err != nil {
 		return fail(e, "issue shc: %v", err)
 	}
 	var text string
 	switch format {
 	case "qr":
-		texts := shc.QRTexts(jws)
+		texts := shcmint.QRTexts(jws)
 		if chunks > 1 {
-			texts = shc.Chunk(jws, chunks)
+			texts = shcmint.Chunk(jws, chunks)
 		}
 		text = strings.Join(texts, "\n") + "\n"
 	case "jws":

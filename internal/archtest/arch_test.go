@@ -131,6 +131,42 @@ func TestLayering(t *testing.T) {
 	}
 }
 
+// mintPackages make test credentials. Only the CLI (`chot issue`) and
+// tests may use them, so that no production binary can sign a credential;
+// and they import no verifier package, so that the verifiers' own tests can
+// use them and what the tests sign is not encoded by the decoder under test.
+var mintPackages = map[string]string{
+	module + "/verify/dcc/dccmint": module + "/verify/dcc",
+	module + "/verify/shc/shcmint": module + "/verify/shc",
+}
+
+func TestMintOnlyInTools(t *testing.T) {
+	pkgs := loadPackages(t)
+	seen := 0
+	for _, p := range pkgs {
+		if verifier, ok := mintPackages[p.path]; ok {
+			seen++
+			for ip, files := range p.imports {
+				if ip == verifier {
+					t.Errorf("%s imports %s (%v): a mint package stays independent of the verifier it feeds", p.path, ip, files)
+				}
+			}
+			continue
+		}
+		if under(p.path, module+"/cmd/chot") {
+			continue
+		}
+		for ip, files := range p.imports {
+			if _, ok := mintPackages[ip]; ok {
+				t.Errorf("%s imports %s (%v): only cmd/chot and tests may mint credentials", p.path, ip, files)
+			}
+		}
+	}
+	if seen != len(mintPackages) {
+		t.Errorf("found %d of the %d mint packages: update mintPackages", seen, len(mintPackages))
+	}
+}
+
 func TestPackageDocs(t *testing.T) {
 	for _, p := range loadPackages(t) {
 		if !p.hasDoc {

@@ -3,7 +3,6 @@ package dcc
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // ErrBase45 means a text is not valid Base45 (RFC 9285).
@@ -53,22 +52,4 @@ func DecodeBase45(s string) ([]byte, error) {
 		}
 	}
 	return out, nil
-}
-
-// EncodeBase45 encodes b as RFC 9285 Base45 text.
-func EncodeBase45(b []byte) string {
-	var sb strings.Builder
-	sb.Grow((len(b)+1)/2*3 + 1)
-	for i := 0; i+1 < len(b); i += 2 {
-		v := int(b[i])<<8 | int(b[i+1])
-		sb.WriteByte(base45Alphabet[v%45])
-		sb.WriteByte(base45Alphabet[v/45%45])
-		sb.WriteByte(base45Alphabet[v/2025])
-	}
-	if len(b)%2 == 1 {
-		v := int(b[len(b)-1])
-		sb.WriteByte(base45Alphabet[v%45])
-		sb.WriteByte(base45Alphabet[v/45])
-	}
-	return sb.String()
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+
+	"github.com/chot-dev/chot/verify/dcc/dccmint"
 )
 
 func TestBase45Vectors(t *testing.T) {
@@ -19,8 +21,8 @@ func TestBase45Vectors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.enc, func(t *testing.T) {
-			if got := EncodeBase45([]byte(tt.plain)); got != tt.enc {
-				t.Errorf("EncodeBase45(%q) = %q, want %q", tt.plain, got, tt.enc)
+			if got := dccmint.EncodeBase45([]byte(tt.plain)); got != tt.enc {
+				t.Errorf("dccmint.EncodeBase45(%q) = %q, want %q", tt.plain, got, tt.enc)
 			}
 			got, err := DecodeBase45(tt.enc)
 			if err != nil {
@@ -67,7 +69,7 @@ func FuzzBase45(f *testing.F) {
 		if len(b) > len(s) {
 			t.Fatalf("decoded %d bytes from %d characters", len(b), len(s))
 		}
-		if got := EncodeBase45(b); got != s {
+		if got := dccmint.EncodeBase45(b); got != s {
 			t.Fatalf("round trip: %q → %x → %q", s, b, got)
 		}
 	})

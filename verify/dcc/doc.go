@@ -8,8 +8,8 @@
 // extended key usage (key_usage), the time window (validity) and the
 // revocation hashes (revocation).
 //
-// New returns the verify.Handler; Issue and NewTestDSC mint credentials and
-// signer certificates for tests and the demo.
+// New returns the verify.Handler. Test credentials and signer certificates
+// are made by verify/dcc/dccmint, which production binaries do not link.
 //
 // # Caveats
 //

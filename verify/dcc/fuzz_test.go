@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/verify"
+	"github.com/chot-dev/chot/verify/dcc/dccmint"
 	"github.com/chot-dev/chot/verify/dcc/dcctest"
 	"github.com/chot-dev/chot/verify/trust"
 )
@@ -65,7 +66,7 @@ func FuzzCOSE(f *testing.F) {
 	h := New()
 	now := time.Date(2021, 6, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, msg []byte) {
-		text, err := EncodeHC1(msg)
+		text, err := dccmint.EncodeHC1(msg)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,13 +14,14 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/verify"
+	"github.com/chot-dev/chot/verify/dcc/dccmint"
 	"github.com/chot-dev/chot/verify/trust"
 	"github.com/veraison/go-cose"
 )
 
 var (
 	t0     = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	holder = Holder{Family: "Muster", Given: "Erika", DateOfBirth: "1980-01-02"}
+	holder = dccmint.Holder{Family: "Muster", Given: "Erika", DateOfBirth: "1980-01-02"}
 )
 
 // signer is a test signer: a key and its self-signed DSC.
@@ -33,7 +34,7 @@ type signer struct {
 
 func newSigner(t testing.TB, key crypto.Signer, types ...verify.CredType) *signer {
 	t.Helper()
-	der, err := NewTestDSC(key, "XX", t0.AddDate(-1, 0, 0), t0.AddDate(2, 0, 0), types...)
+	der, err := dccmint.NewTestDSC(key, "XX", t0.AddDate(-1, 0, 0), t0.AddDate(2, 0, 0), types...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,9 +61,9 @@ func ecKey(t testing.TB, c elliptic.Curve) crypto.Signer {
 	return k
 }
 
-func (s *signer) issue(t testing.TB, p Payload, iat, exp time.Time) string {
+func (s *signer) issue(t testing.TB, p dccmint.Payload, iat, exp time.Time) string {
 	t.Helper()
-	text, err := Issue(p, IssueOptions{Issuer: "XX", IssuedAt: iat, ExpiresAt: exp, Kid: s.kid, Signer: s.key})
+	text, err := dccmint.Issue(p, dccmint.IssueOptions{Issuer: "XX", IssuedAt: iat, ExpiresAt: exp, Kid: s.kid, Signer: s.key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func (s *signer) issue(t testing.TB, p Payload, iat, exp time.Time) string {
 // the tagged COSE_Sign1.
 func (s *signer) signRaw(t testing.TB, payload []byte, hdr cose.Headers) []byte {
 	t.Helper()
-	alg, err := algorithmFor(s.key.Public())
+	alg, err := dccmint.Algorithm(s.key.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,13 +90,13 @@ func (s *signer) signRaw(t testing.TB, payload []byte, hdr cose.Headers) []byte 
 }
 
 func (s *signer) headers() cose.Headers {
-	alg, _ := algorithmFor(s.key.Public())
+	alg, _ := dccmint.Algorithm(s.key.Public())
 	return cose.Headers{Protected: cose.ProtectedHeader{cose.HeaderLabelAlgorithm: alg, cose.HeaderLabelKeyID: s.kid}}
 }
 
 func mustCBOR(t testing.TB, v any) []byte {
 	t.Helper()
-	b, err := encMode.Marshal(v)
+	b, err := dccmint.MarshalCBOR(v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func mustCBOR(t testing.TB, v any) []byte {
 
 func hc1(t testing.TB, msg []byte) string {
 	t.Helper()
-	text, err := EncodeHC1(msg)
+	text, err := dccmint.EncodeHC1(msg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,11 +118,11 @@ func zlibText(t testing.TB, data []byte) string {
 	zw := zlib.NewWriter(&b)
 	zw.Write(data)
 	zw.Close()
-	return Prefix + EncodeBase45(b.Bytes())
+	return Prefix + dccmint.EncodeBase45(b.Bytes())
 }
 
-func vacc() Payload {
-	return NewVaccination(holder, 2, 2, t0.AddDate(0, -1, 0), "XX", "Test Ministry", "URN:UVCI:01:XX:ABC123#X")
+func vacc() dccmint.Payload {
+	return dccmint.NewVaccination(holder, 2, 2, t0.AddDate(0, -1, 0), "XX", "Test Ministry", "URN:UVCI:01:XX:ABC123#X")
 }
 
 func TestVerify(t *testing.T) {
@@ -172,9 +173,9 @@ func TestVerify(t *testing.T) {
 			steps: map[verify.Step]verify.Outcome{verify.StepSchema: verify.Pass, verify.StepSignature: verify.Pass, verify.StepValidity: verify.Pass, verify.StepKeyUsage: verify.Pass, verify.StepRevocation: verify.Pass}},
 		{name: "ES384", texts: []string{es384.issue(t, vacc(), iat, exp)}, trust: []*verify.Key{es384.k}, reason: verify.ReasonOK},
 		{name: "PS256", texts: []string{ps.issue(t, vacc(), iat, exp)}, trust: []*verify.Key{ps.k}, reason: verify.ReasonOK},
-		{name: "test with test-only DSC", texts: []string{testOnly.issue(t, NewTest(holder, verify.TestRAT, t0.Add(-2*time.Hour), false, "Centre", "XX", "Ministry", "URN:UVCI:01:XX:T1"), iat, exp)},
+		{name: "test with test-only DSC", texts: []string{testOnly.issue(t, dccmint.NewTest(holder, verify.TestRAT, t0.Add(-2*time.Hour), false, "Centre", "XX", "Ministry", "URN:UVCI:01:XX:T1"), iat, exp)},
 			trust: []*verify.Key{testOnly.k}, reason: verify.ReasonOK, typ: verify.TypeTest},
-		{name: "recovery", texts: []string{es.issue(t, NewRecovery(holder, t0.AddDate(0, -2, 0), t0.AddDate(0, -1, -20), t0.AddDate(0, 4, 0), "XX", "Ministry", "URN:UVCI:01:XX:R1"), iat, exp)},
+		{name: "recovery", texts: []string{es.issue(t, dccmint.NewRecovery(holder, t0.AddDate(0, -2, 0), t0.AddDate(0, -1, -20), t0.AddDate(0, 4, 0), "XX", "Ministry", "URN:UVCI:01:XX:R1"), iat, exp)},
 			trust: []*verify.Key{es.k}, reason: verify.ReasonOK, typ: verify.TypeRecovery},
 		{name: "vaccination with test-only DSC", texts: []string{testOnly.issue(t, vacc(), iat, exp)}, trust: []*verify.Key{testOnly.k}, reason: verify.ReasonKeyUsage,
 			steps: map[verify.Step]verify.Outcome{verify.StepSignature: verify.Pass, verify.StepKeyUsage: verify.Fail, verify.StepValidity: verify.Pass}},
@@ -232,8 +233,8 @@ func TestVerify(t *testing.T) {
 		{name: "two texts", texts: []string{valid, valid}, reason: verify.ReasonBadPrefix},
 		{name: "bad base45", texts: []string{"HC1:abc"}, reason: verify.ReasonBadBase45},
 		{name: "empty after prefix", texts: []string{"HC1:"}, reason: verify.ReasonBadCompression},
-		{name: "not compressed", texts: []string{Prefix + EncodeBase45(rawMsg)}, reason: verify.ReasonBadCompression},
-		{name: "truncated zlib", texts: []string{func() string { b, _ := DecodeBase45(valid[4:]); return Prefix + EncodeBase45(b[:len(b)/2]) }()}, reason: verify.ReasonBadCompression},
+		{name: "not compressed", texts: []string{Prefix + dccmint.EncodeBase45(rawMsg)}, reason: verify.ReasonBadCompression},
+		{name: "truncated zlib", texts: []string{func() string { b, _ := DecodeBase45(valid[4:]); return Prefix + dccmint.EncodeBase45(b[:len(b)/2]) }()}, reason: verify.ReasonBadCompression},
 		{name: "zlib bomb", texts: []string{zlibText(t, bomb)}, reason: verify.ReasonBadCompression},
 		{name: "just over the cap", texts: []string{zlibText(t, bomb[:MaxInflated+1])}, reason: verify.ReasonBadCompression},
 		{name: "at the cap: not COSE", texts: []string{zlibText(t, bomb[:MaxInflated])}, reason: verify.ReasonBadCOSE},
@@ -300,11 +301,11 @@ func TestCredential(t *testing.T) {
 	if c == nil {
 		t.Fatalf("no credential: %s %s", res.Reason, res.Detail)
 	}
-	want := verify.Vaccination{Product: ProductComirnaty, Dose: 2, Doses: 2, Date: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), Country: "XX", Completes: true}
+	want := verify.Vaccination{Product: dccmint.ProductComirnaty, Dose: 2, Doses: 2, Date: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), Country: "XX", Completes: true}
 	if *c.Vaccination != want {
 		t.Errorf("vaccination %+v, want %+v", *c.Vaccination, want)
 	}
-	if c.ID != "URN:UVCI:01:XX:ABC123#X" || c.Disease != DiseaseCOVID19 || !c.IssuedAt.Equal(iat.Truncate(time.Second)) || !c.ExpiresAt.Equal(exp) {
+	if c.ID != "URN:UVCI:01:XX:ABC123#X" || c.Disease != dccmint.DiseaseCOVID19 || !c.IssuedAt.Equal(iat.Truncate(time.Second)) || !c.ExpiresAt.Equal(exp) {
 		t.Errorf("credential %+v", c)
 	}
 	if c.Holder == nil || c.Holder.Name != "Erika Muster" || c.Holder.DateOfBirth != "1980-01-02" {
@@ -314,7 +315,7 @@ func TestCredential(t *testing.T) {
 		t.Errorf("issuer %q kid %x", res.Issuer, res.Kid)
 	}
 	h, ok := res.Claims["hcert"].(map[string]any)
-	if !ok || h["ver"] != SchemaVersion {
+	if !ok || h["ver"] != dccmint.SchemaVersion {
 		t.Errorf("claims %v", res.Claims)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/verify"
+	"github.com/chot-dev/chot/verify/dcc/dccmint"
 	"github.com/chot-dev/chot/verify/trust"
 )
 
@@ -25,7 +26,7 @@ func TestValueSetRule(t *testing.T) {
 	}
 	es := newSigner(t, ecKey(t, elliptic.P256()))
 	iat, exp := t0.Add(-time.Hour), t0.AddDate(0, 6, 0)
-	with := func(f func(*VaccinationData)) string {
+	with := func(f func(*dccmint.VaccinationData)) string {
 		p := vacc()
 		p.Vaccination[0].Country = "VN" // XX, the tests' country, is no ISO code
 		f(&p.Vaccination[0])
@@ -41,12 +42,12 @@ func TestValueSetRule(t *testing.T) {
 		warn   bool
 		opts   verify.Options
 	}{
-		{"all codes in their sets", with(func(*VaccinationData) {}), vs, verify.ReasonOK, "", verify.Pass, false, verify.Options{}},
-		{"unknown product", with(func(v *VaccinationData) { v.Product = "EU/1/99/9999" }), vs, verify.ReasonBadValue, "valueset." + VSProduct, verify.Fail, false, verify.Options{}},
-		{"unknown manufacturer", with(func(v *VaccinationData) { v.Manufacturer = "ORG-99999999" }), vs, verify.ReasonBadValue, "valueset." + VSManufacturer, verify.Fail, false, verify.Options{}},
-		{"country XY", with(func(v *VaccinationData) { v.Country = "XY" }), vs, verify.ReasonBadValue, "valueset." + VSCountry, verify.Fail, false, verify.Options{}},
-		{"inactive vaccine code J07BX03", with(func(v *VaccinationData) { v.Vaccine = "J07BX03" }), vs, verify.ReasonOK, "", verify.Pass, true, verify.Options{}},
-		{"no value sets: not judged", with(func(v *VaccinationData) { v.Product = "EU/1/99/9999" }), nil, verify.ReasonOK, "", verify.Skip, false, verify.Options{}},
+		{"all codes in their sets", with(func(*dccmint.VaccinationData) {}), vs, verify.ReasonOK, "", verify.Pass, false, verify.Options{}},
+		{"unknown product", with(func(v *dccmint.VaccinationData) { v.Product = "EU/1/99/9999" }), vs, verify.ReasonBadValue, "valueset." + VSProduct, verify.Fail, false, verify.Options{}},
+		{"unknown manufacturer", with(func(v *dccmint.VaccinationData) { v.Manufacturer = "ORG-99999999" }), vs, verify.ReasonBadValue, "valueset." + VSManufacturer, verify.Fail, false, verify.Options{}},
+		{"country XY", with(func(v *dccmint.VaccinationData) { v.Country = "XY" }), vs, verify.ReasonBadValue, "valueset." + VSCountry, verify.Fail, false, verify.Options{}},
+		{"inactive vaccine code J07BX03", with(func(v *dccmint.VaccinationData) { v.Vaccine = "J07BX03" }), vs, verify.ReasonOK, "", verify.Pass, true, verify.Options{}},
+		{"no value sets: not judged", with(func(v *dccmint.VaccinationData) { v.Product = "EU/1/99/9999" }), nil, verify.ReasonOK, "", verify.Skip, false, verify.Options{}},
 	}
 	tests = append(tests, struct {
 		name   string
@@ -57,7 +58,7 @@ func TestValueSetRule(t *testing.T) {
 		step   verify.Outcome
 		warn   bool
 		opts   verify.Options
-	}{"unknown product, value_sets: warn", with(func(v *VaccinationData) { v.Product = "EU/1/99/9999" }), vs,
+	}{"unknown product, value_sets: warn", with(func(v *dccmint.VaccinationData) { v.Product = "EU/1/99/9999" }), vs,
 		verify.ReasonOK, "", verify.Pass, true, verify.Options{ValueSets: verify.BindingWarn}})
 	v := verify.New(New())
 	for _, tt := range tests {

@@ -13,18 +13,19 @@ import (
 	"github.com/veraison/go-cose"
 
 	"github.com/chot-dev/chot/verify"
+	"github.com/chot-dev/chot/verify/dcc/dccmint"
 	"github.com/chot-dev/chot/verify/gdhcntest"
 	"github.com/chot-dev/chot/verify/trust"
 )
 
-// issueCWT signs arbitrary CWT claims, for payloads Issue does not make.
+// issueCWT signs arbitrary CWT claims, for payloads dccmint.Issue does not make.
 func (s *signer) issueCWT(t testing.TB, claims map[any]any) string {
 	t.Helper()
-	payload, err := encMode.Marshal(claims)
+	payload, err := dccmint.MarshalCBOR(claims)
 	if err != nil {
 		t.Fatal(err)
 	}
-	alg, err := algorithmFor(s.key.Public())
+	alg, err := dccmint.Algorithm(s.key.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func (s *signer) issueCWT(t testing.TB, claims map[any]any) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text, err := EncodeHC1(msg)
+	text, err := dccmint.EncodeHC1(msg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chot-dev/chot/verify"
 	"github.com/chot-dev/chot/verify/dcc"
+	"github.com/chot-dev/chot/verify/dcc/dccmint"
 )
 
 // valueSetsDir holds the EU DCC value sets (release 2.12.0).
@@ -81,8 +82,8 @@ func twentyRules(t testing.TB) []*Rule {
 func BenchmarkRules(b *testing.B) {
 	is := newIssuer(b)
 	now := time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
-	h := dcc.Holder{Family: "Mustermann", Given: "Erika", DateOfBirth: "1964-08-12"}
-	text := is.issue(b, dcc.NewVaccination(h, 2, 2, now.AddDate(0, 0, -60), "DE", "RKI", "URN:UVCI:01:DE:187/37512422923"))
+	h := dccmint.Holder{Family: "Mustermann", Given: "Erika", DateOfBirth: "1964-08-12"}
+	text := is.issue(b, dccmint.NewVaccination(h, 2, 2, now.AddDate(0, 0, -60), "DE", "RKI", "URN:UVCI:01:DE:187/37512422923"))
 	lib := NewLibrary(map[string][]*Rule{"de": twentyRules(b)}, loadValueSets(b))
 	own := &verify.Policy{Vaccination: verify.VaccinationRules{RequireComplete: true, MinDaysSinceDose: 14}}
 	v := verify.New(dcc.New())
@@ -140,8 +141,8 @@ func BenchmarkRules(b *testing.B) {
 func TestTwentyRulesRefuse(t *testing.T) {
 	is := newIssuer(t)
 	lib := NewLibrary(map[string][]*Rule{"de": twentyRules(t)}, loadValueSets(t))
-	h := dcc.Holder{Family: "Mustermann", Given: "Erika", DateOfBirth: "1964-08-12"}
-	p := dcc.NewVaccination(h, 2, 2, t0.AddDate(0, 0, -60), "DE", "RKI", "URN:UVCI:01:DE:187/37512422923")
+	h := dccmint.Holder{Family: "Mustermann", Given: "Erika", DateOfBirth: "1964-08-12"}
+	p := dccmint.NewVaccination(h, 2, 2, t0.AddDate(0, 0, -60), "DE", "RKI", "URN:UVCI:01:DE:187/37512422923")
 	p.Vaccination[0].Product = "Sputnik-V"
 	res := verify.New(dcc.New()).Verify(verify.Input{Texts: []string{is.issue(t, p)}, Trust: is.trust, Now: t0, CredentialOnly: true})
 	// Rules run in Identifier order: the General deny list comes first.

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/verify"
-	"github.com/chot-dev/chot/verify/dcc"
+	"github.com/chot-dev/chot/verify/dcc/dccmint"
 )
 
 // t0 is the tests' clock: inside the demo rules' validity.
@@ -35,9 +35,9 @@ func newIssuer(t testing.TB) *issuer {
 	return &issuer{key: key, kid: kid, trust: &verify.KeyList{List: []*verify.Key{k}}}
 }
 
-func (is *issuer) issue(t testing.TB, p dcc.Payload) string {
+func (is *issuer) issue(t testing.TB, p dccmint.Payload) string {
 	t.Helper()
-	text, err := dcc.Issue(p, dcc.IssueOptions{Issuer: "DE", IssuedAt: t0.AddDate(0, 0, -2), ExpiresAt: t0.AddDate(0, 6, 0), Kid: is.kid, Signer: is.key})
+	text, err := dccmint.Issue(p, dccmint.IssueOptions{Issuer: "DE", IssuedAt: t0.AddDate(0, 0, -2), ExpiresAt: t0.AddDate(0, 6, 0), Kid: is.kid, Signer: is.key})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chot-dev/chot/verify"
 	"github.com/chot-dev/chot/verify/dcc"
+	"github.com/chot-dev/chot/verify/dcc/dccmint"
 )
 
 const goodRule = `{"Identifier":"VR-DE-0001","Type":"Acceptance","Country":"DE","Version":"1.0.0","SchemaVersion":"1.0.0",
@@ -117,27 +118,27 @@ func TestApplicable(t *testing.T) {
 func TestPolicyMode(t *testing.T) {
 	is := newIssuer(t)
 	lib := demoLibrary(t)
-	adult := dcc.Holder{Family: "Nguyen", Given: "An", DateOfBirth: "1980-05-05"}
-	minor := dcc.Holder{Family: "Nguyen", Given: "Binh", DateOfBirth: "2015-03"}
+	adult := dccmint.Holder{Family: "Nguyen", Given: "An", DateOfBirth: "1980-05-05"}
+	minor := dccmint.Holder{Family: "Nguyen", Given: "Binh", DateOfBirth: "2015-03"}
 	entry := &verify.Policy{Mode: "travel", Test: verify.TestRules{MaxHoursSinceSample: 72}, RuleSets: []string{"vn-entry"}, Country: "VN", Rules: lib}
 	venue := &verify.Policy{Mode: "venue", RuleSets: []string{"venue-2g"}, Country: "VN", Rules: lib}
 	unbound := &verify.Policy{Mode: "x", RuleSets: []string{"vn-entry"}, Country: "VN"}
 	tests := []struct {
 		name   string
-		p      dcc.Payload
+		p      dccmint.Payload
 		policy *verify.Policy
 		rule   string // "" accept
 	}{
-		{"complete series", dcc.NewVaccination(adult, 2, 2, t0.AddDate(0, 0, -60), "DE", "RKI", "URN:UVCI:01:DE:A1"), entry, ""},
-		{"incomplete series", dcc.NewVaccination(adult, 1, 2, t0.AddDate(0, 0, -60), "DE", "RKI", "URN:UVCI:01:DE:A2"), entry, "VR-VN-0001"},
-		{"dose too recent", dcc.NewVaccination(adult, 2, 2, t0.AddDate(0, 0, -3), "DE", "RKI", "URN:UVCI:01:DE:A3"), entry, "VR-VN-0002"},
-		{"pcr", dcc.NewTest(adult, verify.TestNAAT, t0.Add(-20*time.Hour), false, "Lab", "DE", "RKI", "URN:UVCI:01:DE:A4"), entry, ""},
-		{"antigen", dcc.NewTest(adult, verify.TestRAT, t0.Add(-12*time.Hour), false, "Lab", "DE", "RKI", "URN:UVCI:01:DE:A5"), entry, "TR-VN-0001"},
-		{"old pcr: chot's own rule first", dcc.NewTest(adult, verify.TestNAAT, t0.Add(-80*time.Hour), false, "Lab", "DE", "RKI", "URN:UVCI:01:DE:A6"), entry, verify.RuleTestMaxHours},
-		{"2g: adult vaccinated", dcc.NewVaccination(adult, 1, 2, t0.AddDate(0, 0, -3), "DE", "RKI", "URN:UVCI:01:DE:A7"), venue, ""},
-		{"2g: adult tested", dcc.NewTest(adult, verify.TestNAAT, t0.Add(-2*time.Hour), false, "Lab", "DE", "RKI", "URN:UVCI:01:DE:A8"), venue, "GR-VN-0100"},
-		{"2g: minor tested", dcc.NewTest(minor, verify.TestNAAT, t0.Add(-2*time.Hour), false, "Lab", "DE", "RKI", "URN:UVCI:01:DE:A9"), venue, ""},
-		{"rule sets not loaded", dcc.NewVaccination(adult, 2, 2, t0.AddDate(0, 0, -60), "DE", "RKI", "URN:UVCI:01:DE:B1"), unbound, verify.RuleSetsNotLoaded},
+		{"complete series", dccmint.NewVaccination(adult, 2, 2, t0.AddDate(0, 0, -60), "DE", "RKI", "URN:UVCI:01:DE:A1"), entry, ""},
+		{"incomplete series", dccmint.NewVaccination(adult, 1, 2, t0.AddDate(0, 0, -60), "DE", "RKI", "URN:UVCI:01:DE:A2"), entry, "VR-VN-0001"},
+		{"dose too recent", dccmint.NewVaccination(adult, 2, 2, t0.AddDate(0, 0, -3), "DE", "RKI", "URN:UVCI:01:DE:A3"), entry, "VR-VN-0002"},
+		{"pcr", dccmint.NewTest(adult, verify.TestNAAT, t0.Add(-20*time.Hour), false, "Lab", "DE", "RKI", "URN:UVCI:01:DE:A4"), entry, ""},
+		{"antigen", dccmint.NewTest(adult, verify.TestRAT, t0.Add(-12*time.Hour), false, "Lab", "DE", "RKI", "URN:UVCI:01:DE:A5"), entry, "TR-VN-0001"},
+		{"old pcr: chot's own rule first", dccmint.NewTest(adult, verify.TestNAAT, t0.Add(-80*time.Hour), false, "Lab", "DE", "RKI", "URN:UVCI:01:DE:A6"), entry, verify.RuleTestMaxHours},
+		{"2g: adult vaccinated", dccmint.NewVaccination(adult, 1, 2, t0.AddDate(0, 0, -3), "DE", "RKI", "URN:UVCI:01:DE:A7"), venue, ""},
+		{"2g: adult tested", dccmint.NewTest(adult, verify.TestNAAT, t0.Add(-2*time.Hour), false, "Lab", "DE", "RKI", "URN:UVCI:01:DE:A8"), venue, "GR-VN-0100"},
+		{"2g: minor tested", dccmint.NewTest(minor, verify.TestNAAT, t0.Add(-2*time.Hour), false, "Lab", "DE", "RKI", "URN:UVCI:01:DE:A9"), venue, ""},
+		{"rule sets not loaded", dccmint.NewVaccination(adult, 2, 2, t0.AddDate(0, 0, -60), "DE", "RKI", "URN:UVCI:01:DE:B1"), unbound, verify.RuleSetsNotLoaded},
 	}
 	v := verify.New(dcc.New())
 	for _, tt := range tests {

@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/chot-dev/chot/verify"
+	"github.com/chot-dev/chot/verify/shc/shcmint"
 )
 
 // venueMode is the venue mode of the shipped site policy (configs/policy.yaml).
@@ -44,25 +45,25 @@ func TestCOVIDVaccinesOnly(t *testing.T) {
 	v := newVerifier()
 	tests := []struct {
 		name     string
-		imms     []Immunization
+		imms     []shcmint.Immunization
 		decision verify.Decision
 		rule     string
 	}{
-		{"one influenza dose (CVX 88)", []Immunization{{CVX: "88", Date: "2025-10-01"}}, verify.Reject, verify.RuleMissingData},
-		{"influenza, quadrivalent (CVX 150)", []Immunization{{CVX: "150", Date: "2025-10-01"}}, verify.Reject, verify.RuleMissingData},
-		{"one COVID-19 dose (CVX 208)", []Immunization{{CVX: "208", Date: "2025-10-01"}}, verify.Accept, ""},
-		{"a 2023-2024 formulation (CVX 309)", []Immunization{{CVX: "309", Date: "2025-10-01"}}, verify.Accept, ""},
-		{"influenza after a COVID-19 dose", []Immunization{{CVX: "208", Date: "2025-09-01"}, {CVX: "88", Date: "2025-10-01"}}, verify.Accept, ""},
+		{"one influenza dose (CVX 88)", []shcmint.Immunization{{CVX: "88", Date: "2025-10-01"}}, verify.Reject, verify.RuleMissingData},
+		{"influenza, quadrivalent (CVX 150)", []shcmint.Immunization{{CVX: "150", Date: "2025-10-01"}}, verify.Reject, verify.RuleMissingData},
+		{"one COVID-19 dose (CVX 208)", []shcmint.Immunization{{CVX: "208", Date: "2025-10-01"}}, verify.Accept, ""},
+		{"a 2023-2024 formulation (CVX 309)", []shcmint.Immunization{{CVX: "309", Date: "2025-10-01"}}, verify.Accept, ""},
+		{"influenza after a COVID-19 dose", []shcmint.Immunization{{CVX: "208", Date: "2025-09-01"}, {CVX: "88", Date: "2025-10-01"}}, verify.Accept, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			card := testCard(iss, nbf)
 			card.Immunizations = tt.imms
-			jws, err := Mint(card, key)
+			jws, err := shcmint.Mint(card, key)
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := v.Verify(verify.Input{Texts: QRTexts(jws), Trust: trust, Now: nbf, Policy: venue})
+			res := v.Verify(verify.Input{Texts: shcmint.QRTexts(jws), Trust: trust, Now: nbf, Policy: venue})
 			if res.Decision != tt.decision || res.Rule != tt.rule {
 				t.Fatalf("%s/%s rule %q (%s), want %s rule %q", res.Decision, res.Reason, res.Rule, res.Detail, tt.decision, tt.rule)
 			}

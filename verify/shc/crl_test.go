@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/verify"
+	"github.com/chot-dev/chot/verify/shc/shcmint"
 )
 
 const testKid = "hrvC0uzB16UXK83BnPo7Glg685b1D6iYOyJd5hpRaAA"
@@ -86,7 +87,7 @@ func TestRevocationMinted(t *testing.T) {
 	nbf := time.Date(2026, 3, 1, 10, 0, 0, 500e6, time.UTC)
 	card := testCard(iss, nbf)
 	card.Rid = "Ab_c-123"
-	jws, err := Mint(card, key)
+	jws, err := shcmint.Mint(card, key)
 	if err != nil {
 		t.Fatal(err)
 	}

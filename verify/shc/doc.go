@@ -10,7 +10,9 @@
 // rid.
 //
 // [ParseJWKS], [ParseCRL] and [LoadIssuerDir] import an issuer's published keys
-// and revocation lists; [Mint] and [JWKS] make test cards.
+// and revocation lists; [JWKS] writes the key set an issuer publishes. Test
+// cards are minted by verify/shc/shcmint, which production binaries do not
+// link.
 //
 // # Decisions
 //

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/verify"
+	"github.com/chot-dev/chot/verify/shc/shcmint"
 )
 
 // TestParseJWKSFiles imports every key file of the validation SDK. The x5c
@@ -134,7 +135,7 @@ func TestIssuerBinding(t *testing.T) {
 	key := newKey(t)
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	card := testCard("https://evil.example/issuer", now.Add(-time.Hour))
-	jws, err := Mint(card, key)
+	jws, err := shcmint.Mint(card, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +150,7 @@ func TestKeyBoundsAndUsage(t *testing.T) {
 	const iss = "https://example.org/issuer"
 	key := newKey(t)
 	nbf := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	jws, err := Mint(testCard(iss, nbf), key)
+	jws, err := shcmint.Mint(testCard(iss, nbf), key)
 	if err != nil {
 		t.Fatal(err)
 	}

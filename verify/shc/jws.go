@@ -122,15 +122,6 @@ func inflate(b []byte) ([]byte, error) {
 	return out, nil
 }
 
-// deflate compresses b with raw DEFLATE at the best level, as issuers do.
-func deflate(b []byte) []byte {
-	var buf bytes.Buffer
-	w, _ := flate.NewWriter(&buf, flate.BestCompression) // the level is valid
-	w.Write(b)
-	w.Close()
-	return buf.Bytes()
-}
-
 // errSigLength flags a signature that is not 64 bytes of r‖s, such as DER.
 var errSigLength = errors.New("signature is not 64 bytes of r‖s (DER is not JOSE)")
 

@@ -13,16 +13,17 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/verify"
+	"github.com/chot-dev/chot/verify/shc/shcmint"
 )
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // testCard is a two-dose Moderna card.
-func testCard(iss string, nbf time.Time) *Card {
-	return &Card{
+func testCard(iss string, nbf time.Time) *shcmint.Card {
+	return &shcmint.Card{
 		Issuer: iss, NotBefore: nbf,
 		Family: "Doe", Given: []string{"Jane"}, BirthDate: "1980-02-03",
-		Immunizations: []Immunization{
+		Immunizations: []shcmint.Immunization{
 			{CVX: "207", Date: "2025-01-10", Lot: "L1"},
 			{CVX: "207", Date: "2025-02-07", Lot: "L2"},
 		},
@@ -37,34 +38,34 @@ func TestMintVaccination(t *testing.T) {
 	v := newVerifier()
 	tests := []struct {
 		name string
-		imms []Immunization
+		imms []shcmint.Immunization
 		want verify.Vaccination
 	}{
 		{"two doses of a two-dose vaccine",
-			[]Immunization{{CVX: "207", Date: "2025-01-10"}, {CVX: "207", Date: "2025-02-07"}},
+			[]shcmint.Immunization{{CVX: "207", Date: "2025-01-10"}, {CVX: "207", Date: "2025-02-07"}},
 			verify.Vaccination{Product: systemCVX + "|207", Dose: 2, Doses: 2, Completes: true, Date: time.Date(2025, 2, 7, 0, 0, 0, 0, time.UTC)}},
 		{"one dose of a two-dose vaccine",
-			[]Immunization{{CVX: "208", Date: "2025-01-10"}},
+			[]shcmint.Immunization{{CVX: "208", Date: "2025-01-10"}},
 			verify.Vaccination{Product: systemCVX + "|208", Dose: 1, Doses: 2, Date: time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC)}},
 		{"single-dose vaccine",
-			[]Immunization{{CVX: "212", Date: "2025-01-10"}},
+			[]shcmint.Immunization{{CVX: "212", Date: "2025-01-10"}},
 			verify.Vaccination{Product: systemCVX + "|212", Dose: 1, Doses: 1, Completes: true, Date: time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC)}},
 		{"unknown series",
-			[]Immunization{{CVX: "213", Date: "2025-01-10"}},
+			[]shcmint.Immunization{{CVX: "213", Date: "2025-01-10"}},
 			verify.Vaccination{Product: systemCVX + "|213", Dose: 1, Date: time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC)}},
 		{"protocolApplied wins, order of entries does not matter",
-			[]Immunization{{CVX: "213", Date: "2025-03-01", Dose: 3, Series: 3}, {CVX: "213", Date: "2025-01-10", Dose: 1, Series: 3}},
+			[]shcmint.Immunization{{CVX: "213", Date: "2025-03-01", Dose: 3, Series: 3}, {CVX: "213", Date: "2025-01-10", Dose: 1, Series: 3}},
 			verify.Vaccination{Product: systemCVX + "|213", Dose: 3, Doses: 3, Completes: true, Date: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			card := testCard(iss, nbf)
 			card.Immunizations = tt.imms
-			jws, err := Mint(card, key)
+			jws, err := shcmint.Mint(card, key)
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := run(v, QRTexts(jws), trust, nbf)
+			res := run(v, shcmint.QRTexts(jws), trust, nbf)
 			wantReason(t, res, verify.ReasonOK)
 			c := res.Credential
 			if c.Type != verify.TypeVaccination || *c.Vaccination != tt.want {
@@ -90,10 +91,10 @@ func TestMintLabTest(t *testing.T) {
 	const iss = "https://example.org/issuer"
 	key := newKey(t)
 	sampled := time.Date(2026, 3, 1, 8, 30, 0, 0, time.UTC)
-	card := &Card{Issuer: iss, NotBefore: sampled.Add(2 * time.Hour), Expires: sampled.Add(72 * time.Hour), Rid: "r1",
+	card := &shcmint.Card{Issuer: iss, NotBefore: sampled.Add(2 * time.Hour), Expires: sampled.Add(72 * time.Hour), Rid: "r1",
 		Family: "Doe", Given: []string{"Jane"}, BirthDate: "1980-02-03",
-		Lab: &LabResult{LOINC: "94309-2", Sampled: sampled}}
-	jws, err := Mint(card, key)
+		Lab: &shcmint.LabResult{LOINC: "94309-2", Sampled: sampled}}
+	jws, err := shcmint.Mint(card, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,13 +116,13 @@ func TestChunking(t *testing.T) {
 	nbf := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	card := testCard(iss, nbf)
 	for i := range 40 {
-		card.Immunizations = append(card.Immunizations, Immunization{CVX: "207", Date: "2024-01-01", Lot: fmt.Sprintf("%x", sha256.Sum256([]byte{byte(i)}))[:24]})
+		card.Immunizations = append(card.Immunizations, shcmint.Immunization{CVX: "207", Date: "2024-01-01", Lot: fmt.Sprintf("%x", sha256.Sum256([]byte{byte(i)}))[:24]})
 	}
-	jws, err := Mint(card, key)
+	jws, err := shcmint.Mint(card, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	texts := QRTexts(jws)
+	texts := shcmint.QRTexts(jws)
 	if len(jws) <= MaxSingleJWS || len(texts) < 2 {
 		t.Fatalf("JWS of %d characters in %d codes; want a chunked card", len(jws), len(texts))
 	}
@@ -139,7 +140,7 @@ func TestChunking(t *testing.T) {
 			t.Errorf("unexpected warning %q", w)
 		}
 	}
-	wantReason(t, run(newVerifier(), Chunk(jws, 5), trust, nbf), verify.ReasonOK)
+	wantReason(t, run(newVerifier(), shcmint.Chunk(jws, 5), trust, nbf), verify.ReasonOK)
 }
 
 // TestBadInput: inputs broken at each layer stop at the right reason.
@@ -148,7 +149,7 @@ func TestBadInput(t *testing.T) {
 	key := newKey(t)
 	nbf := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	trust := trustKey(t, iss, &key.PublicKey)
-	good, err := Mint(testCard(iss, nbf), key)
+	good, err := shcmint.Mint(testCard(iss, nbf), key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,8 +162,8 @@ func TestBadInput(t *testing.T) {
 		in := hdr(h) + "." + b64.EncodeToString(body)
 		return in + "." + b64.EncodeToString(sign(t, key, in))
 	}
-	bomb := deflate(bytes.Repeat([]byte{' '}, 10<<20))
-	qr := QRTexts(good)[0]
+	bomb := shcmint.Deflate(bytes.Repeat([]byte{' '}, 10<<20))
+	qr := shcmint.QRTexts(good)[0]
 	tests := []struct {
 		name  string
 		texts []string
@@ -178,18 +179,18 @@ func TestBadInput(t *testing.T) {
 		{"bad base64 payload", []string{parts[0] + ".*" + parts[1][1:] + "." + parts[2]}, verify.ReasonBadJWS},
 		{"bad base64 signature", []string{parts[0] + "." + parts[1] + ".@@"}, verify.ReasonBadJWS},
 		{"truncated signature", []string{parts[0] + "." + parts[1] + "." + parts[2][:40]}, verify.ReasonBadSignature},
-		{"other payload", []string{parts[0] + "." + b64.EncodeToString(deflate(payload[:len(payload)-1])) + "." + parts[2]}, verify.ReasonBadPayload},
-		{"wrong alg", []string{signed(`{"zip":"DEF","alg":"ES384","kid":"`+kid+`"}`, deflate(payload))}, verify.ReasonBadJWS},
-		{"alg none", []string{signed(`{"zip":"DEF","alg":"none","kid":"`+kid+`"}`, deflate(payload))}, verify.ReasonBadJWS},
-		{"zip other", []string{signed(`{"zip":"GZIP","alg":"ES256","kid":"`+kid+`"}`, deflate(payload))}, verify.ReasonBadJWS},
+		{"other payload", []string{parts[0] + "." + b64.EncodeToString(shcmint.Deflate(payload[:len(payload)-1])) + "." + parts[2]}, verify.ReasonBadPayload},
+		{"wrong alg", []string{signed(`{"zip":"DEF","alg":"ES384","kid":"`+kid+`"}`, shcmint.Deflate(payload))}, verify.ReasonBadJWS},
+		{"alg none", []string{signed(`{"zip":"DEF","alg":"none","kid":"`+kid+`"}`, shcmint.Deflate(payload))}, verify.ReasonBadJWS},
+		{"zip other", []string{signed(`{"zip":"GZIP","alg":"ES256","kid":"`+kid+`"}`, shcmint.Deflate(payload))}, verify.ReasonBadJWS},
 		{"header not json", []string{hdr(`{"alg":`) + "." + parts[1] + "." + parts[2]}, verify.ReasonBadPrefix},
 		{"not deflated", []string{signed(`{"zip":"DEF","alg":"ES256","kid":"`+kid+`"}`, payload)}, verify.ReasonBadCompression},
 		{"bomb", []string{signed(`{"zip":"DEF","alg":"ES256","kid":"`+kid+`"}`, bomb)}, verify.ReasonBadCompression},
-		{"not json", []string{signed(`{"zip":"DEF","alg":"ES256","kid":"`+kid+`"}`, deflate([]byte("not json")))}, verify.ReasonBadPayload},
-		{"no iss", []string{signed(`{"zip":"DEF","alg":"ES256","kid":"`+kid+`"}`, deflate([]byte(`{"nbf":1,"vc":{"type":["`+TypeHealthCard+`"],"credentialSubject":{"fhirBundle":{}}}}`)))}, verify.ReasonBadPayload},
-		{"no bundle", []string{signed(`{"zip":"DEF","alg":"ES256","kid":"`+kid+`"}`, deflate([]byte(`{"iss":"`+iss+`","nbf":1,"vc":{"type":["`+TypeHealthCard+`"]}}`)))}, verify.ReasonBadPayload},
-		{"nbf a string", []string{signed(`{"zip":"DEF","alg":"ES256","kid":"`+kid+`"}`, deflate([]byte(`{"iss":"`+iss+`","nbf":"1","vc":{"type":["`+TypeHealthCard+`"],"credentialSubject":{"fhirBundle":{}}}}`)))}, verify.ReasonBadPayload},
-		{"json then junk", []string{signed(`{"zip":"DEF","alg":"ES256","kid":"`+kid+`"}`, deflate(append(append([]byte{}, payload...), "{}"...)))}, verify.ReasonBadPayload},
+		{"not json", []string{signed(`{"zip":"DEF","alg":"ES256","kid":"`+kid+`"}`, shcmint.Deflate([]byte("not json")))}, verify.ReasonBadPayload},
+		{"no iss", []string{signed(`{"zip":"DEF","alg":"ES256","kid":"`+kid+`"}`, shcmint.Deflate([]byte(`{"nbf":1,"vc":{"type":["`+TypeHealthCard+`"],"credentialSubject":{"fhirBundle":{}}}}`)))}, verify.ReasonBadPayload},
+		{"no bundle", []string{signed(`{"zip":"DEF","alg":"ES256","kid":"`+kid+`"}`, shcmint.Deflate([]byte(`{"iss":"`+iss+`","nbf":1,"vc":{"type":["`+TypeHealthCard+`"]}}`)))}, verify.ReasonBadPayload},
+		{"nbf a string", []string{signed(`{"zip":"DEF","alg":"ES256","kid":"`+kid+`"}`, shcmint.Deflate([]byte(`{"iss":"`+iss+`","nbf":"1","vc":{"type":["`+TypeHealthCard+`"],"credentialSubject":{"fhirBundle":{}}}}`)))}, verify.ReasonBadPayload},
+		{"json then junk", []string{signed(`{"zip":"DEF","alg":"ES256","kid":"`+kid+`"}`, shcmint.Deflate(append(append([]byte{}, payload...), "{}"...)))}, verify.ReasonBadPayload},
 		{"numeric letters", []string{"shc:/5676x9"}, verify.ReasonBadNumeric},
 		{"numeric empty", []string{"shc:/"}, verify.ReasonBadNumeric},
 		{"numeric odd", []string{qr[:len(qr)-1]}, verify.ReasonBadNumeric},
@@ -259,7 +260,7 @@ func TestLabResultCodes(t *testing.T) {
 	const iss = "https://example.org/issuer"
 	key := newKey(t)
 	sampled := time.Date(2026, 3, 1, 8, 30, 0, 0, time.UTC)
-	card := &Card{Issuer: iss, NotBefore: sampled, Lab: &LabResult{LOINC: "94558-4", Sampled: sampled}}
+	card := &shcmint.Card{Issuer: iss, NotBefore: sampled, Lab: &shcmint.LabResult{LOINC: "94558-4", Sampled: sampled}}
 	payload, err := card.Payload()
 	if err != nil {
 		t.Fatal(err)
@@ -278,7 +279,7 @@ func TestLabResultCodes(t *testing.T) {
 	trust := trustKey(t, iss, &key.PublicKey)
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
-			jws, err := SignPayload(bytes.ReplaceAll(payload, []byte("260415000"), []byte(tt.code)), key)
+			jws, err := shcmint.SignPayload(bytes.ReplaceAll(payload, []byte("260415000"), []byte(tt.code)), key)
 			if err != nil {
 				t.Fatal(err)
 			}

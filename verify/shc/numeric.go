@@ -59,19 +59,6 @@ func DecodeNumeric(digits string) (string, error) {
 	return string(out), nil
 }
 
-// EncodeNumeric is the inverse of DecodeNumeric. It expects the JWS
-// alphabet (base64url and dots), characters 45 to 122.
-func EncodeNumeric(jws string) string {
-	var b strings.Builder
-	b.Grow(2 * len(jws))
-	for i := 0; i < len(jws); i++ {
-		v := int(jws[i]) - 45
-		b.WriteByte(byte('0' + v/10))
-		b.WriteByte(byte('0' + v%10))
-	}
-	return b.String()
-}
-
 // chunk is one parsed shc:/ text.
 type chunk struct {
 	index, total int // 0 for an unchunked code

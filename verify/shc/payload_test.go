@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/verify"
+	"github.com/chot-dev/chot/verify/shc/shcmint"
 )
 
 // TestUnsignedPayloads re-signs the validation SDK's unsigned payloads with a
@@ -46,7 +47,7 @@ func TestUnsignedPayloads(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file+"@"+tt.now.UTC().Format(time.RFC3339Nano), func(t *testing.T) {
 			payload := readFile(t, testdata("validation-sdk", "test-example-00-b-jws-payload-expanded-"+tt.file+".json"))
-			jws, err := SignPayload([]byte(payload), key)
+			jws, err := shcmint.SignPayload([]byte(payload), key)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,11 +60,11 @@ func TestUnsignedPayloads(t *testing.T) {
 func TestCovidLabPayload(t *testing.T) {
 	key := newKey(t)
 	payload := readFile(t, testdata("validation-sdk", "test-example-covid-lab-jwspayload-missing-lab-vc-type.json"))
-	jws, err := SignPayload([]byte(payload), key)
+	jws, err := shcmint.SignPayload([]byte(payload), key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := run(newVerifier(), QRTexts(jws), trustKey(t, specIssuer, &key.PublicKey), sdkNow)
+	res := run(newVerifier(), shcmint.QRTexts(jws), trustKey(t, specIssuer, &key.PublicKey), sdkNow)
 	wantReason(t, res, verify.ReasonOK)
 	c := res.Credential
 	if c.Type != verify.TypeTest || c.Test == nil {

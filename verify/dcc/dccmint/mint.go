@@ -1,4 +1,4 @@
-package dcc
+package dccmint
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 )
 
 // ErrIssue means Issue was given options it cannot sign with.
-var ErrIssue = errors.New("dcc: cannot issue")
+var ErrIssue = errors.New("dccmint: cannot issue")
 
 // IssueOptions are the CWT claims and the signer of a new DCC.
 type IssueOptions struct {
@@ -45,7 +45,7 @@ func IssueCOSE(p Payload, o IssueOptions) ([]byte, error) {
 	if o.Signer == nil || len(o.Kid) == 0 {
 		return nil, fmt.Errorf("%w: a signer and a kid are needed", ErrIssue)
 	}
-	alg, err := algorithmFor(o.Signer.Public())
+	alg, err := Algorithm(o.Signer.Public())
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,9 @@ func EncodeHC1(coseMsg []byte) (string, error) {
 	return Prefix + EncodeBase45(buf.Bytes()), nil
 }
 
-func algorithmFor(pub crypto.PublicKey) (cose.Algorithm, error) {
+// Algorithm is the COSE algorithm Issue signs with for a public key:
+// ES256, ES384 or ES512 by the ECDSA curve, PS256 for RSA.
+func Algorithm(pub crypto.PublicKey) (cose.Algorithm, error) {
 	switch k := pub.(type) {
 	case *ecdsa.PublicKey:
 		switch k.Curve.Params().BitSize {
@@ -108,11 +110,30 @@ func algorithmFor(pub crypto.PublicKey) (cose.Algorithm, error) {
 	return 0, fmt.Errorf("%w: key type %T", ErrIssue, pub)
 }
 
+// MarshalCBOR encodes v as Issue encodes claims: RFC 8949 core
+// deterministic CBOR. Tests use it to sign payloads Issue does not make.
+func MarshalCBOR(v any) ([]byte, error) { return encMode.Marshal(v) }
+
 // encMode encodes claims deterministically (RFC 8949 core deterministic).
 var encMode = func() cbor.EncMode {
 	m, err := cbor.CoreDetEncOptions().EncMode()
 	if err != nil {
-		panic(fmt.Sprintf("dcc: cbor options: %v", err))
+		panic(fmt.Sprintf("dccmint: cbor options: %v", err))
 	}
 	return m
 }()
+
+// Prefix is the context prefix of an EU DCC (dcc.Prefix on the verifier's
+// side; a test of verify/dcc checks that the two agree).
+const Prefix = "HC1:"
+
+// CWT claim keys (RFC 8392) and the hcert claim of the DCC (eHealth Network,
+// DCC technical specification vol. 1, §2.6.3): the same labels verify/dcc
+// reads.
+const (
+	claimIss   = 1
+	claimExp   = 4
+	claimIat   = 6
+	claimHCert = -260
+	hcertDCC   = 1
+)

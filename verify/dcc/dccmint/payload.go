@@ -1,4 +1,4 @@
-package dcc
+package dccmint
 
 import (
 	"strings"
@@ -6,8 +6,8 @@ import (
 )
 
 // Payload is a DCC payload (the hcert), as the schema names its fields. It is
-// what Issue signs; verification reads payloads as generic values instead,
-// so that it sees exactly what was signed.
+// what Issue signs; verify/dcc reads payloads as generic values instead, so
+// that it sees exactly what was signed.
 type Payload struct {
 	Version     string            `json:"ver"`
 	Name        Name              `json:"nam"`
@@ -72,7 +72,7 @@ const (
 	ProductComirnaty = "EU/1/20/1528"  // Comirnaty
 	MAHBioNTech      = "ORG-100030215" // BioNTech Manufacturing GmbH
 	TestNotDetected  = "260415000"     // SNOMED CT: not detected
-	TestDetected     = testDetected    // SNOMED CT: detected
+	TestDetected     = "260373001"     // SNOMED CT: detected
 	SchemaVersion    = "1.3.0"
 )
 

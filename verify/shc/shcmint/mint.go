@@ -1,4 +1,4 @@
-package shc
+package shcmint
 
 import (
 	"bytes"
@@ -51,11 +51,11 @@ type LabResult struct {
 // Payload returns the minified JWS payload of c.
 func (c *Card) Payload() ([]byte, error) {
 	if c.Issuer == "" || c.NotBefore.IsZero() {
-		return nil, errors.New("shc: mint: a card needs an issuer and nbf")
+		return nil, errors.New("shcmint: a card needs an issuer and nbf")
 	}
 	if c.Rid != "" {
 		if err := checkRid(c.Rid); err != nil {
-			return nil, fmt.Errorf("shc: mint: rid: %w", err)
+			return nil, fmt.Errorf("shcmint: rid: %w", err)
 		}
 	}
 	type m = map[string]any
@@ -148,25 +148,25 @@ func Mint(c *Card, key crypto.Signer) (string, error) {
 func SignPayload(payload []byte, key crypto.Signer) (string, error) {
 	pub, ok := key.Public().(*ecdsa.PublicKey)
 	if !ok || pub.Curve != elliptic.P256() {
-		return "", errors.New("shc: sign: want a P-256 key")
+		return "", errors.New("shcmint: sign: want a P-256 key")
 	}
 	var compact bytes.Buffer
 	if err := json.Compact(&compact, payload); err != nil {
-		return "", fmt.Errorf("shc: sign: payload: %w", err)
+		return "", fmt.Errorf("shcmint: sign: payload: %w", err)
 	}
-	hdr, err := json.Marshal(header{Zip: "DEF", Alg: "ES256", Kid: Thumbprint(pub)})
+	hdr, err := json.Marshal(header{Zip: "DEF", Alg: "ES256", Kid: thumbprint(pub)})
 	if err != nil {
 		return "", err
 	}
-	input := b64.EncodeToString(hdr) + "." + b64.EncodeToString(deflate(compact.Bytes()))
+	input := b64.EncodeToString(hdr) + "." + b64.EncodeToString(Deflate(compact.Bytes()))
 	digest := sha256.Sum256([]byte(input))
 	der, err := key.Sign(rand.Reader, digest[:], crypto.SHA256)
 	if err != nil {
-		return "", fmt.Errorf("shc: sign: %w", err)
+		return "", fmt.Errorf("shcmint: sign: %w", err)
 	}
 	var sig struct{ R, S *big.Int }
 	if rest, err := asn1.Unmarshal(der, &sig); err != nil || len(rest) > 0 {
-		return "", fmt.Errorf("shc: sign: signer returned no ASN.1 ECDSA signature: %v", err)
+		return "", fmt.Errorf("shcmint: sign: signer returned no ASN.1 ECDSA signature: %v", err)
 	}
 	rs := make([]byte, 64)
 	sig.R.FillBytes(rs[:32])
@@ -190,7 +190,7 @@ func Chunk(jws string, n int) []string {
 	if n < 2 {
 		return []string{Prefix + EncodeNumeric(jws)}
 	}
-	n = min(n, len(jws), maxChunks)
+	n = min(n, len(jws), MaxChunks)
 	out := make([]string, 0, n)
 	for i := 0; i < n; i++ {
 		lo, hi := i*len(jws)/n, (i+1)*len(jws)/n

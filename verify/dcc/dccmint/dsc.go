@@ -1,4 +1,4 @@
-package dcc
+package dccmint
 
 import (
 	"crypto"
@@ -27,7 +27,7 @@ var ekuOfType = map[verify.CredType]asn1.ObjectIdentifier{
 func NewTestDSC(key crypto.Signer, country string, notBefore, notAfter time.Time, types ...verify.CredType) ([]byte, error) {
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 64))
 	if err != nil {
-		return nil, fmt.Errorf("dcc: test DSC: %w", err)
+		return nil, fmt.Errorf("dccmint: test DSC: %w", err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial,
@@ -39,13 +39,13 @@ func NewTestDSC(key crypto.Signer, country string, notBefore, notAfter time.Time
 	for _, t := range types {
 		oid, ok := ekuOfType[t]
 		if !ok {
-			return nil, fmt.Errorf("dcc: test DSC: no EKU for type %q", t)
+			return nil, fmt.Errorf("dccmint: test DSC: no EKU for type %q", t)
 		}
 		tmpl.UnknownExtKeyUsage = append(tmpl.UnknownExtKeyUsage, oid)
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
 	if err != nil {
-		return nil, fmt.Errorf("dcc: test DSC: %w", err)
+		return nil, fmt.Errorf("dccmint: test DSC: %w", err)
 	}
 	return der, nil
 }

@@ -1,7 +1,9 @@
 package shc
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chot-dev/chot/verify/shc/shcmint"
 )
@@ -36,5 +38,12 @@ func TestMintAgrees(t *testing.T) {
 	}
 	if want := Thumbprint(&key.PublicKey); j.header.Kid != want {
 		t.Errorf("kid %q, Thumbprint %q", j.header.Kid, want)
+	}
+	nbf := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, rid := range []string{"r1", "a_b-C9", strings.Repeat("x", MaxRidLen), strings.Repeat("x", MaxRidLen+1), "a+b", "a=", "é", "a b"} {
+		_, mintErr := (&shcmint.Card{Issuer: "https://x", NotBefore: nbf, Rid: rid}).Payload()
+		if verr := checkRid(rid); (mintErr == nil) != (verr == nil) {
+			t.Errorf("rid %q: shcmint says %v, shc says %v", rid, mintErr, verr)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chot-dev/chot/internal/atomicfile"
 	"github.com/chot-dev/chot/store"
 	"github.com/chot-dev/chot/verify"
 	"github.com/chot-dev/chot/verify/trust"
@@ -115,23 +116,9 @@ func writeNew(path string, data []byte, mode os.FileMode) error {
 	return f.Close()
 }
 
-// writeFile writes data to path through a temp file, synced and renamed.
-func writeFile(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	f, err := os.Open(tmp)
-	if err == nil {
-		err = f.Sync()
-		f.Close()
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
-}
+// writeFile writes data to path atomically and durably (temp file, fsync,
+// rename, directory fsync).
+func writeFile(path string, data []byte) error { return atomicfile.Write(path, data, 0o644) }
 
 func readPrivateKey(path string) (ed25519.PrivateKey, error) {
 	b, err := os.ReadFile(path)
@@ -246,16 +233,7 @@ type sources struct {
 // DSC from a file and a list), and records each list in b.Sources.
 func addSources(b *trust.Bundle, src sources) error {
 	certs, lists, jwks, revs := src.certs, src.lists, src.jwks, src.revs
-	seen := map[string]bool{}
-	add := func(es []trust.KeyEntry) {
-		for _, k := range es {
-			id := string(k.Format) + "\x00" + k.Issuer + "\x00" + string(k.Kid) + "\x00" + string(k.Cert) + string(k.SPKI)
-			if !seen[id] {
-				seen[id] = true
-				b.Keys = append(b.Keys, k)
-			}
-		}
-	}
+	add := func(es []trust.KeyEntry) { b.AddKeys(es...) }
 	for _, f := range certs {
 		data, err := os.ReadFile(f)
 		if err != nil {

@@ -100,7 +100,7 @@ boot() { # boot NAME [QEMU ARGS…]: starts qemu with console log $t/NAME.consol
     -kernel "$OUT_DIR/vmlinuz" -initrd "$OUT_DIR/initrd.img" \
     -append "root=LABEL=chot-root rootwait console=ttyAMA0 systemd.journald.forward_to_console=1 net.ifnames=0" \
     -drive "file=$t/test.img,format=raw,if=none,id=d0" -device virtio-blk-pci,drive=d0 \
-    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:8080" -device virtio-net-pci,netdev=n0 \
+    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:8080" -device virtio-net-pci,netdev=n0,romfile= \
     -device i6300esb -display none -monitor "unix:$t/monitor.sock,server,nowait" -serial "file:$console" "$@" &
   qpid=$!
   log "qemu: pid $qpid, console $console"
@@ -202,11 +202,14 @@ WantedBy=multi-user.target
 UNIT
 read -r roff _ < <(mbr_part "$t/test.img" 2)
 debugfs -w -f - "$t/test.img?offset=$((roff * 512))" >/dev/null 2>"$t/debugfs.log" <<CMDS || fail "debugfs: $(cat "$t/debugfs.log")"
-write $t/chot-image-test-hang /usr/local/sbin/chot-image-test-hang
-sif /usr/local/sbin/chot-image-test-hang mode 0100755
-write $t/chot-image-test-hang.service /etc/systemd/system/chot-image-test-hang.service
-sif /etc/systemd/system/chot-image-test-hang.service mode 0100644
-symlink /etc/systemd/system/multi-user.target.wants/chot-image-test-hang.service /etc/systemd/system/chot-image-test-hang.service
+cd /usr/local/sbin
+write $t/chot-image-test-hang chot-image-test-hang
+sif chot-image-test-hang mode 0100755
+cd /etc/systemd/system
+write $t/chot-image-test-hang.service chot-image-test-hang.service
+sif chot-image-test-hang.service mode 0100644
+cd /etc/systemd/system/multi-user.target.wants
+symlink chot-image-test-hang.service /etc/systemd/system/chot-image-test-hang.service
 CMDS
 boot second -rtc base=2020-01-01T00:00:00
 c=$t/second.console.log

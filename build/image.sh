@@ -30,7 +30,7 @@ chroot "$root" dpkg -i /tmp/chot.deb >&2 ||
   die "dpkg -i: a Depends of the .deb missing from build/rootfs.packages? (above)"
 rm -f "$root/tmp/chot.deb"
 for u in chotd.service chot-provision.service chot-clock.service chot-clock-save.timer chot-grow-data.service; do
-  [ "$(chroot "$root" systemctl is-enabled "$u" 2>&1)" = enabled ] || die "$u is not enabled in the image"
+  [ "$(chroot "$root" systemctl is-enabled "$u" 2>/dev/null)" = enabled ] || die "$u is not enabled in the image"
 done
 # dpkg's log has the install's time in it (the base has none): reproducible.
 rm -f "$root/var/log/dpkg.log" "$root/var/log/alternatives.log"

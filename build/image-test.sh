@@ -169,7 +169,7 @@ read -r off size < <(mbr_part "$t/test.img" 3)
 disk=$(($(stat -c %s "$t/test.img") / 512))
 [ $((off + size)) -le "$disk" ] && [ $((disk - off - size)) -lt 32768 ] ||
   fail "data partition not grown to the end of the disk: ends at sector $((off + size)) of $disk"
-blocks=$(dumpe2fs -h "$t/test.img?offset=$((off * 512))" 2>/dev/null | awk -F: '/^Block count/{c=$2} /^Block size/{s=$2} END{print c*s/512}')
+blocks=$(debugfs -R stats "$t/test.img?offset=$((off * 512))" 2>/dev/null | awk -F: '/^Block count/{c=$2} /^Block size/{s=$2} END{print c*s/512}')
 [ "$blocks" -ge $((size - 8192)) ] || fail "data filesystem not grown: $blocks of $size sectors"
 grown="data partition $((data_before / 2048)) MiB -> $((size / 2048)) MiB, ext4 $((blocks / 2048)) MiB"
 log "grown: $grown; $(grep -o 'chot-grow-data: .*' "$c" | head -1 | tr -d '\r')"

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/chot-dev/chot/internal/ratelimit"
 )
 
 // Cookie names.
@@ -184,7 +186,7 @@ func (s *Server) authed(h func(http.ResponseWriter, *http.Request, string)) http
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 			if !tokenEqual(requestToken(r), se.csrf) {
-				s.log.Warn("csrf token refused", "path", r.URL.Path, "client", clientIP(r))
+				s.log.Warn("csrf token refused", "path", r.URL.Path, "client", ratelimit.ClientIP(r))
 				s.fail(w, r, http.StatusForbidden, "err.forbidden")
 				return
 			}
@@ -206,15 +208,15 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.cfg.Now()
-	if wait, ok := s.limiter.allow(clientIP(r), now); !ok {
+	if wait, ok := s.limiter.Allow(ratelimit.ClientIP(r), now); !ok {
 		w.Header().Set("Retry-After", fmt.Sprint(int((wait+time.Second-1)/time.Second)))
-		s.log.Warn("login rate limited", "client", clientIP(r))
+		s.log.Warn("login rate limited", "client", ratelimit.ClientIP(r))
 		s.renderPage(w, r, http.StatusTooManyRequests, pageOpts{loginError: "login.limited"})
 		return
 	}
 	pw := r.PostFormValue("password")
 	if len(pw) > maxPassword || bcrypt.CompareHashAndPassword([]byte(s.cfg.AdminPasswordHash), []byte(pw)) != nil {
-		s.log.Warn("login failed", "client", clientIP(r))
+		s.log.Warn("login failed", "client", ratelimit.ClientIP(r))
 		s.renderPage(w, r, http.StatusUnauthorized, pageOpts{loginError: "login.failed"})
 		return
 	}
@@ -226,7 +228,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		Name: sessionCookie, Value: id, Path: "/", Expires: se.expires, MaxAge: int(s.cfg.SessionTTL / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure(r),
 	})
-	s.log.Info("admin logged in", "client", clientIP(r))
+	s.log.Info("admin logged in", "client", ratelimit.ClientIP(r))
 	http.Redirect(w, r, "/?msg=logged_in", http.StatusSeeOther)
 }
 

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/record"
+
+	"github.com/chot-dev/chot/internal/ratelimit"
 )
 
 // Export pacing: the log is read in chunks, each in its own short read
@@ -48,7 +50,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, _ string) 
 		s.log.Error("export", "err", err, "rows", n)
 		panic(http.ErrAbortHandler)
 	}
-	s.log.Info("log exported", "rows", n, "from", from, "client", clientIP(r))
+	s.log.Info("log exported", "rows", n, "from", from, "client", ratelimit.ClientIP(r))
 }
 
 // writeExport writes the passes from seq from up to the last one logged when

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/checkpoint"
+
+	"github.com/chot-dev/chot/internal/ratelimit"
 )
 
 // writeTimeout bounds writing one response (or one step of a long one).
@@ -22,7 +24,7 @@ type Server struct {
 	d        Deps
 	log      *slog.Logger
 	sessions *sessions
-	limiter  *limiter
+	limiter  *ratelimit.Limiter
 	handler  http.Handler
 	streams  atomic.Int32 // open /events streams
 }
@@ -40,7 +42,7 @@ func New(cfg Config, d Deps) *Server {
 		d:        d,
 		log:      cfg.Logger.With("part", "status"),
 		sessions: &sessions{ttl: cfg.SessionTTL, m: map[string]session{}},
-		limiter:  newLimiter(cfg.LoginPerClient, cfg.LoginGlobal, cfg.LoginWindow),
+		limiter:  ratelimit.New(cfg.LoginPerClient, cfg.LoginGlobal, cfg.LoginWindow),
 	}
 	if h := s.cfg.AdminPasswordHash; h != "" {
 		if err := CheckPasswordHash(h); err != nil {
@@ -151,8 +153,8 @@ func (s *Server) handleOpenGate(w http.ResponseWriter, r *http.Request, _ string
 		s.fail(w, r, http.StatusNotImplemented, "action.unavailable")
 		return
 	}
-	s.log.Info("gate opened from the status page", "client", clientIP(r))
-	if err := s.d.Actions.OpenGate(r.Context(), "web:"+clientIP(r)); err != nil {
+	s.log.Info("gate opened from the status page", "client", ratelimit.ClientIP(r))
+	if err := s.d.Actions.OpenGate(r.Context(), "web:"+ratelimit.ClientIP(r)); err != nil {
 		s.log.Error("open gate", "err", err)
 		http.Redirect(w, r, "/?msg=gate_failed", http.StatusSeeOther)
 		return

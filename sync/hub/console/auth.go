@@ -9,13 +9,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/chot-dev/chot/internal/ratelimit"
 )
 
 // Roles.
@@ -114,64 +114,6 @@ func tokenEqual(a, b string) bool {
 	return a != "" && b != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
-// limiter allows n login attempts per client and g overall in any sliding
-// window.
-type limiter struct {
-	mu      sync.Mutex
-	window  time.Duration
-	n, g    int
-	clients map[string][]time.Time
-	global  []time.Time
-}
-
-func newLimiter(n, g int, window time.Duration) *limiter {
-	return &limiter{n: n, g: g, window: window, clients: map[string][]time.Time{}}
-}
-
-// allow records an attempt, or refuses it and says how long to wait.
-func (l *limiter) allow(client string, now time.Time) (time.Duration, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	cut := now.Add(-l.window)
-	keep := func(ts []time.Time) []time.Time {
-		i := 0
-		for i < len(ts) && !ts[i].After(cut) {
-			i++
-		}
-		return ts[i:]
-	}
-	l.global = keep(l.global)
-	for c, ts := range l.clients {
-		if ts = keep(ts); len(ts) == 0 {
-			delete(l.clients, c)
-		} else {
-			l.clients[c] = ts
-		}
-	}
-	ts := l.clients[client]
-	var wait time.Duration
-	if len(ts) >= l.n {
-		wait = ts[len(ts)-l.n].Add(l.window).Sub(now)
-	}
-	if len(l.global) >= l.g {
-		wait = max(wait, l.global[len(l.global)-l.g].Add(l.window).Sub(now))
-	}
-	if wait > 0 {
-		return wait, false
-	}
-	l.clients[client] = append(ts, now)
-	l.global = append(l.global, now)
-	return 0, true
-}
-
-func clientIP(r *http.Request) string {
-	h, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return h
-}
-
 // secure reports whether cookies must be Secure.
 func (c *Console) secure(r *http.Request) bool { return c.cfg.SecureCookies || r.TLS != nil }
 
@@ -200,7 +142,7 @@ func (c *Console) authed(h func(w http.ResponseWriter, r *http.Request, p *page)
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, c.cfg.MaxUpload)
 			if !tokenEqual(r.PostFormValue(csrfField), csrf(c.key, s)) {
-				c.log.Warn("console: csrf token refused", "path", r.URL.Path, "user", s.User, "client", clientIP(r))
+				c.log.Warn("console: csrf token refused", "path", r.URL.Path, "user", s.User, "client", ratelimit.ClientIP(r))
 				c.refuse(w, r, http.StatusForbidden, "err.csrf")
 				return
 			}
@@ -243,9 +185,9 @@ func (c *Console) handleLogin(w http.ResponseWriter, r *http.Request) {
 	now := c.cfg.Now()
 	p := c.newPage(w, r, nil)
 	p.LoginToken = ck.Value
-	if wait, ok := c.limiter.allow(clientIP(r), now); !ok {
+	if wait, ok := c.limiter.Allow(ratelimit.ClientIP(r), now); !ok {
 		w.Header().Set("Retry-After", fmt.Sprint(int((wait+time.Second-1)/time.Second)))
-		c.log.Warn("console: login rate limited", "client", clientIP(r))
+		c.log.Warn("console: login rate limited", "client", ratelimit.ClientIP(r))
 		p.Error = "login.limited"
 		c.render(w, http.StatusTooManyRequests, "login", p)
 		return
@@ -258,7 +200,7 @@ func (c *Console) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	// Compare even for an unknown user, so timing does not tell names.
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) != nil || !ok || len(pw) > 72 {
-		c.log.Warn("console: login failed", "user", name, "client", clientIP(r))
+		c.log.Warn("console: login failed", "user", name, "client", ratelimit.ClientIP(r))
 		p.Error = "login.failed"
 		c.render(w, http.StatusUnauthorized, "login", p)
 		return
@@ -266,7 +208,7 @@ func (c *Console) handleLogin(w http.ResponseWriter, r *http.Request) {
 	s := session{User: u.Name, Role: u.Role, Expires: now.Add(c.cfg.SessionTTL).Unix(), Nonce: randomToken()}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sign(c.key, s), Path: Prefix,
 		MaxAge: int(c.cfg.SessionTTL / time.Second), HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.secure(r)})
-	c.log.Info("console: login", "user", u.Name, "role", u.Role, "client", clientIP(r))
+	c.log.Info("console: login", "user", u.Name, "role", u.Role, "client", ratelimit.ClientIP(r))
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
 

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/sync/hub"
+
+	"github.com/chot-dev/chot/internal/ratelimit"
 )
 
 // Prefix is where the console lives.
@@ -61,7 +63,7 @@ type Console struct {
 	log     *slog.Logger
 	key     []byte
 	users   map[string]User
-	limiter *limiter
+	limiter *ratelimit.Limiter
 	tmpl    *template.Template
 	assetV  string
 }
@@ -111,7 +113,7 @@ func New(cfg Config) (*Console, error) {
 	}
 	css, _ := assets.ReadFile("assets/console.css")
 	sum := sha256.Sum256(css)
-	return &Console{cfg: cfg, log: cfg.Logger, key: key, users: users, limiter: newLimiter(5, 50, time.Minute),
+	return &Console{cfg: cfg, log: cfg.Logger, key: key, users: users, limiter: ratelimit.New(5, 50, time.Minute),
 		tmpl: tmpl, assetV: hex.EncodeToString(sum[:4])}, nil
 }
 

@@ -1,4 +1,7 @@
-package status
+// Package ratelimit holds the login limiter of the device's status page and
+// the hub's console: n attempts per client and g attempts overall in any
+// sliding window, with the time to wait when refused.
+package ratelimit
 
 import (
 	"net"
@@ -7,9 +10,9 @@ import (
 	"time"
 )
 
-// limiter allows n attempts per client and g attempts overall in any
-// sliding window.
-type limiter struct {
+// Limiter allows N attempts per client and G attempts overall in any sliding
+// window. The zero value is not usable: call New.
+type Limiter struct {
 	mu      sync.Mutex
 	window  time.Duration
 	n, g    int
@@ -17,13 +20,14 @@ type limiter struct {
 	global  []time.Time
 }
 
-func newLimiter(n, g int, window time.Duration) *limiter {
-	return &limiter{n: n, g: g, window: window, clients: map[string][]time.Time{}}
+// New returns a Limiter of n attempts per client and g overall per window.
+func New(n, g int, window time.Duration) *Limiter {
+	return &Limiter{n: n, g: g, window: window, clients: map[string][]time.Time{}}
 }
 
-// allow records an attempt by client at now, or refuses it and says how
+// Allow records an attempt by client at now, or refuses it and says how
 // long to wait.
-func (l *limiter) allow(client string, now time.Time) (time.Duration, bool) {
+func (l *Limiter) Allow(client string, now time.Time) (time.Duration, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	cut := now.Add(-l.window)
@@ -60,8 +64,8 @@ func keepAfter(ts []time.Time, cut time.Time) []time.Time {
 	return ts[i:]
 }
 
-// clientIP is the TCP peer's address, without the port.
-func clientIP(r *http.Request) string {
+// ClientIP is the TCP peer's address, without the port.
+func ClientIP(r *http.Request) string {
 	h, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

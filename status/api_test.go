@@ -265,7 +265,7 @@ func TestCatalogueComplete(t *testing.T) {
 		"expired", "not_yet_valid", "revoked", "policy", "trust_expired", "internal",
 		checkpoint.ReasonPassback, checkpoint.ReasonClockUntrusted, checkpoint.ReasonLogFailed, checkpoint.ReasonGateFault,
 		checkpoint.ReasonDoorPassed, checkpoint.ReasonManualButton, checkpoint.ReasonManualWeb} {
-		if !messages.has("reason." + r) {
+		if !messages.Has("reason." + r) {
 			t.Errorf("no label for reason %q", r)
 		}
 	}

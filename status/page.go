@@ -91,7 +91,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 		d.Tiles = tiles(t, doc.Snapshot, doc.Health, doc.At)
 		d.Feed = feedItems(t, doc.Snapshot.Recent)
 		s.addRuleTexts(d.Feed, doc.Snapshot.Recent, lang)
-		i18n, err := json.Marshal(messages.withPrefix(lang, "decision.", "reason.", "gatestate.", "clock.", "feed."))
+		i18n, err := json.Marshal(messages.WithPrefix(lang, "decision.", "reason.", "gatestate.", "clock.", "feed."))
 		if err != nil {
 			s.log.Error("page i18n", "err", err)
 		}

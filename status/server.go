@@ -144,7 +144,7 @@ func securityHeaders(h http.Handler) http.Handler {
 // fail answers with status and a short translated message.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, key string) {
 	lang := pickLang(w, r, s.secure(r), s.cfg.Language)
-	http.Error(w, messages.text(lang, key), status)
+	http.Error(w, messages.Text(lang, key), status)
 }
 
 // handleOpenGate opens the gate for the logged-in admin.

@@ -19,7 +19,7 @@ func TestFeedMarksUnverifiedIssuer(t *testing.T) {
 		if !strings.Contains(items[0].Detail, want) {
 			t.Errorf("%s: detail %q, want %q", lang, items[0].Detail, want)
 		}
-		if strings.Contains(items[1].Detail, messages.text(lang, "feed.unverified")) {
+		if strings.Contains(items[1].Detail, messages.Text(lang, "feed.unverified")) {
 			t.Errorf("%s: a verified issuer is marked: %q", lang, items[1].Detail)
 		}
 	}

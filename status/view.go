@@ -41,11 +41,11 @@ type stat struct {
 // tr translates for one language.
 type tr struct{ lang string }
 
-func (t tr) T(key string) string { return messages.text(t.lang, key) }
+func (t tr) T(key string) string { return messages.Text(t.lang, key) }
 
 // TOr translates key, or returns fallback when the catalogue lacks it.
 func (t tr) TOr(key, fallback string) string {
-	if messages.has(key) {
+	if messages.Has(key) {
 		return t.T(key)
 	}
 	return fallback

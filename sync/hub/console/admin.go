@@ -19,7 +19,7 @@ import (
 
 // Reason translates a decision reason, or shows it as is.
 func (p *page) Reason(r string) string {
-	if messages.has("reason." + r) {
+	if messages.Has("reason." + r) {
 		return p.T("reason." + r)
 	}
 	return r

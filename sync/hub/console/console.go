@@ -169,7 +169,7 @@ type page struct {
 }
 
 // T translates key.
-func (p *page) T(key string) string { return messages.text(p.Lang, key) }
+func (p *page) T(key string) string { return messages.Text(p.Lang, key) }
 
 // Operator reports whether the user may act.
 func (p *page) Operator() bool { return p.Role == RoleOperator }
@@ -179,7 +179,7 @@ func (c *Console) newPage(w http.ResponseWriter, r *http.Request, s *session) *p
 	q.Del("lang")
 	p := &page{Lang: pickLang(w, r, c.secure(r)), AssetV: c.assetV, Now: c.cfg.Now(), Langs: languages,
 		Query: q.Encode(), Path: r.URL.Path, Flash: r.URL.Query().Get("msg")}
-	if p.Flash != "" && !messages.has("flash."+p.Flash) {
+	if p.Flash != "" && !messages.Has("flash."+p.Flash) {
 		p.Flash = ""
 	}
 	if s != nil {

@@ -338,6 +338,23 @@ func (n uvci) eval(e *evaluator, data any) (any, error) {
 	return nil, nil
 }
 
+// evalString counts a step, evaluates arg and requires a string; what names
+// the operand in the error.
+func evalString(e *evaluator, data any, arg node, what string) (string, error) {
+	if err := e.step(); err != nil {
+		return "", err
+	}
+	v, err := arg.eval(e, data)
+	if err != nil {
+		return "", err
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", evalErr("%s must be a string, not %s", what, describe(v))
+	}
+	return s, nil
+}
+
 type plusTime struct {
 	arg    node
 	amount int64
@@ -345,16 +362,9 @@ type plusTime struct {
 }
 
 func (n plusTime) eval(e *evaluator, data any) (any, error) {
-	if err := e.step(); err != nil {
-		return nil, err
-	}
-	v, err := n.arg.eval(e, data)
+	s, err := evalString(e, data, n.arg, "the date argument of plusTime")
 	if err != nil {
 		return nil, err
-	}
-	s, ok := v.(string)
-	if !ok {
-		return nil, evalErr("the date argument of plusTime must be a string, not %s", describe(v))
 	}
 	t, err := parseDateTime(s)
 	if err != nil {
@@ -383,16 +393,9 @@ func (n plusTime) eval(e *evaluator, data any) (any, error) {
 type dob struct{ arg node }
 
 func (n dob) eval(e *evaluator, data any) (any, error) {
-	if err := e.step(); err != nil {
-		return nil, err
-	}
-	v, err := n.arg.eval(e, data)
+	s, err := evalString(e, data, n.arg, "the operand of dccDateOfBirth")
 	if err != nil {
 		return nil, err
-	}
-	s, ok := v.(string)
-	if !ok {
-		return nil, evalErr("the operand of dccDateOfBirth must be a string, not %s", describe(v))
 	}
 	t, err := parseDOB(s)
 	if err != nil {

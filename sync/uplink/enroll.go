@@ -31,27 +31,10 @@ func Enroll(ctx context.Context, client *http.Client, baseURL, device string, ke
 	if err != nil {
 		return fmt.Errorf("uplink: enroll: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(baseURL, "/")+wire.PathEnroll, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("uplink: enroll: %w", err)
-	}
-	req.Header.Set("Content-Type", wire.ContentType)
-	req.Header.Set(wire.HeaderDevice, device)
-	req.Header.Set(wire.HeaderSignature, wire.Sign(key, body))
-	resp, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("%w: enroll: %w", ErrUnavailable, err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	switch {
-	case resp.StatusCode == http.StatusOK:
-		return nil
-	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
-		return fmt.Errorf("%w: enroll: %s%s", ErrUnavailable, resp.Status, errText(data))
-	default:
-		return fmt.Errorf("%w: enroll: %s%s", ErrRejected, resp.Status, errText(data))
-	}
+	return post(ctx, client, strings.TrimRight(baseURL, "/")+wire.PathEnroll, "enroll", body, map[string]string{
+		wire.HeaderDevice:    device,
+		wire.HeaderSignature: wire.Sign(key, body),
+	})
 }
 
 // Rotate replaces the device's key at the hub: the request is signed by the
@@ -66,17 +49,28 @@ func Rotate(ctx context.Context, client *http.Client, baseURL, device string, ol
 	if err != nil {
 		return fmt.Errorf("uplink: rotate: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(baseURL, "/")+wire.PathRotate, bytes.NewReader(body))
+	return post(ctx, client, strings.TrimRight(baseURL, "/")+wire.PathRotate, "rotate", body, map[string]string{
+		wire.HeaderDevice:       device,
+		wire.HeaderSignature:    wire.Sign(old, body),
+		wire.HeaderNewSignature: wire.Sign(next, body),
+	})
+}
+
+// post sends one signed JSON request of the enrollment kind (what names it in
+// errors) and sorts the answer: 200 is done, 5xx and 429 are ErrUnavailable,
+// anything else is ErrRejected.
+func post(ctx context.Context, client *http.Client, url, what string, body []byte, headers map[string]string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("uplink: rotate: %w", err)
+		return fmt.Errorf("uplink: %s: %w", what, err)
 	}
 	req.Header.Set("Content-Type", wire.ContentType)
-	req.Header.Set(wire.HeaderDevice, device)
-	req.Header.Set(wire.HeaderSignature, wire.Sign(old, body))
-	req.Header.Set(wire.HeaderNewSignature, wire.Sign(next, body))
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w: rotate: %w", ErrUnavailable, err)
+		return fmt.Errorf("%w: %s: %w", ErrUnavailable, what, err)
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
@@ -84,8 +78,8 @@ func Rotate(ctx context.Context, client *http.Client, baseURL, device string, ol
 	case resp.StatusCode == http.StatusOK:
 		return nil
 	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
-		return fmt.Errorf("%w: rotate: %s%s", ErrUnavailable, resp.Status, errText(data))
+		return fmt.Errorf("%w: %s: %s%s", ErrUnavailable, what, resp.Status, errText(data))
 	default:
-		return fmt.Errorf("%w: rotate: %s%s", ErrRejected, resp.Status, errText(data))
+		return fmt.Errorf("%w: %s: %s%s", ErrRejected, what, resp.Status, errText(data))
 	}
 }

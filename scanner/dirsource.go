@@ -26,6 +26,7 @@ type DirOptions struct {
 // as frames: what the demo and the tests use in place of a camera. The
 // pictures are decoded to gray once, when the source is made.
 type DirSource struct {
+	dir    string
 	opts   DirOptions
 	names  []string
 	frames []Frame
@@ -43,7 +44,7 @@ func NewDirSource(dir string, opts DirOptions) (*DirSource, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scanner: dir source: %w", err)
 	}
-	s := &DirSource{opts: opts}
+	s := &DirSource{dir: dir, opts: opts}
 	if s.opts.Now == nil {
 		s.opts.Now = time.Now
 	}
@@ -77,7 +78,9 @@ func (s *DirSource) Name() string {
 	return s.names[s.i-1]
 }
 
-// Next returns the next picture, waiting for its turn when FPS is set.
+// Next returns the next picture, waiting for its turn when FPS is set. The
+// folder is the replay's camera: while it is gone (renamed, unmounted) Next
+// fails as an unplugged camera does, and frames come again once it is back.
 func (s *DirSource) Next(ctx context.Context) (Frame, error) {
 	if s.closed {
 		return Frame{}, ErrClosed
@@ -103,6 +106,9 @@ func (s *DirSource) Next(ctx context.Context) (Frame, error) {
 		if now.Sub(s.next) > time.Second { // fell far behind: do not burst
 			s.next = now
 		}
+	}
+	if _, err := os.Stat(s.dir); err != nil {
+		return Frame{}, fmt.Errorf("scanner: dir source: camera gone: %w", err)
 	}
 	f := s.frames[s.i]
 	s.i++

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image/png"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -125,5 +126,36 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, b, 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDirSourceUnplugged: the folder is the replay's camera. While it is
+// gone Next fails (not io.EOF: the camera may come back), and once it is
+// back the frames come again.
+func TestDirSourceUnplugged(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cam")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writePictures(t, dir, "short")
+	src, err := NewDirSource(dir, DirOptions{Loop: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := src.Next(ctx); err != nil {
+		t.Fatalf("plugged: %v", err)
+	}
+	if err := os.Rename(dir, dir+".gone"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Next(ctx); !errors.Is(err, fs.ErrNotExist) || errors.Is(err, io.EOF) {
+		t.Errorf("unplugged: got %v, want an error wrapping fs.ErrNotExist", err)
+	}
+	if err := os.Rename(dir+".gone", dir); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := src.Next(ctx); err != nil || f.Seq != 2 {
+		t.Errorf("plugged back: frame %d, %v; want frame 2", f.Seq, err)
 	}
 }

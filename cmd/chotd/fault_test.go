@@ -116,13 +116,44 @@ func freePort(t *testing.T) string {
 type doc struct {
 	Snapshot struct {
 		Gate   string `json:"gate"`
+		LED    string `json:"led"`
 		Recent []struct {
 			Seq uint64 `json:"seq"`
 		} `json:"recent"`
+		Warnings []string `json:"warnings"`
 	} `json:"snapshot"`
 	Health struct {
 		Backlog uint64 `json:"backlog"`
+		Camera  struct {
+			Running bool `json:"running"`
+		} `json:"camera"`
 	} `json:"health"`
+}
+
+// cameraFault returns the camera's warning on the page, or "".
+func (d doc) cameraFault() string {
+	for _, w := range d.Snapshot.Warnings {
+		if strings.HasPrefix(w, "camera:") {
+			return w
+		}
+	}
+	return ""
+}
+
+// child is a chotd process; done is closed once it has exited.
+type child struct {
+	cmd  *exec.Cmd
+	done chan struct{}
+	err  error // what Wait returned, once done
+}
+
+func (c *child) exited() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
 }
 
 func getDoc(addr string) (doc, error) {
@@ -211,7 +242,7 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	start := func() *exec.Cmd {
+	start := func() *child {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "CHOT_FAULT_CHILD="+cfg)
 		cmd.Stderr = io.Discard
@@ -221,7 +252,9 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		return cmd
+		ch := &child{cmd: cmd, done: make(chan struct{})}
+		go func() { ch.err = cmd.Wait(); close(ch.done) }()
+		return ch
 	}
 	// waitDoc polls status.json until ok says so.
 	waitDoc := func(what string, ok func(doc) bool) doc {
@@ -239,8 +272,52 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 		}
 	}
 
+	// The camera is unplugged (its folder renamed away) every other cycle in
+	// long runs, once in the default run: it takes cameraGrace and more.
+	kills, unplugs := 0, 0
+	unplugEvery := 2
+	if os.Getenv("CHOT_FAULT_CYCLES") == "" {
+		unplugEvery = 4
+	}
+	// unplug takes the camera away while chotd runs and puts it back: the
+	// page shows the camera fault while it is gone, the same process goes
+	// on (no restart), and decisions resume once it is back.
+	unplug := func(c int, ch *child) {
+		t.Helper()
+		gone := frames + ".unplugged"
+		if err := os.Rename(frames, gone); err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now()
+		d := waitDoc("camera fault shown", func(d doc) bool { return d.cameraFault() != "" || ch.exited() })
+		if ch.exited() {
+			t.Fatalf("cycle %d: chotd exited with the camera unplugged (%v): it must not restart", c, ch.err)
+		}
+		if d.Snapshot.LED != "fault" || d.Health.Camera.Running {
+			t.Errorf("cycle %d: camera unplugged: led %q, camera running %v; want fault, false", c, d.Snapshot.LED, d.Health.Camera.Running)
+		}
+		faultAfter := time.Since(t0)
+		last := uint64(0)
+		if len(d.Snapshot.Recent) > 0 {
+			last = d.Snapshot.Recent[0].Seq
+		}
+		if err := os.Rename(gone, frames); err != nil {
+			t.Fatal(err)
+		}
+		// Back: the fault clears and new passes are decided, by the same
+		// process.
+		waitDoc("decisions after the camera is back", func(d doc) bool {
+			return ch.exited() || (d.cameraFault() == "" && len(d.Snapshot.Recent) > 0 && d.Snapshot.Recent[0].Seq > last+1)
+		})
+		if ch.exited() {
+			t.Fatalf("cycle %d: chotd exited after the camera came back (%v)", c, ch.err)
+		}
+		unplugs++
+		t.Logf("cycle %d: camera unplugged: fault shown after %s, decisions resumed %s after replug, pid %d throughout",
+			c, faultAfter.Round(100*time.Millisecond), (time.Since(t0) - faultAfter).Round(100*time.Millisecond), ch.cmd.Process.Pid)
+	}
+
 	var seen uint64 // the highest seq chotd showed as decided (logged)
-	kills := 0
 	for c := range cycles {
 		fault := hubFault(c % len(hubFaultNames))
 		link.mode.Store(int32(fault))
@@ -253,16 +330,22 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 		d := waitDoc("decisions after the restart", func(d doc) bool {
 			return len(d.Snapshot.Recent) > 0 && d.Snapshot.Recent[0].Seq > seen+3
 		})
+		if c%unplugEvery == 1 {
+			unplug(c, cmd)
+		}
 		time.Sleep(time.Duration(rand.IntN(200)) * time.Millisecond) // kill at a random point of a decision
 		d2, err := getDoc(addr)
 		if err == nil && len(d2.Snapshot.Recent) > 0 {
 			d = d2
 		}
 		seen = max(seen, d.Snapshot.Recent[0].Seq)
-		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		if cmd.exited() {
+			t.Fatalf("cycle %d: chotd exited by itself before the kill: %v", c, cmd.err)
+		}
+		if err := cmd.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		_ = cmd.Wait()
+		<-cmd.done
 		kills++
 		ro, err := store.Open(filepath.Join(data, "chot.db"), store.Options{ReadOnly: true})
 		if err != nil {
@@ -278,9 +361,10 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 	link.mode.Store(int32(hubOK))
 	cmd := start()
 	waitDoc("backlog synced", func(d doc) bool { return d.Health.Backlog == 0 && len(d.Snapshot.Recent) > 0 })
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("clean stop: %v", err)
+	_ = cmd.cmd.Process.Signal(syscall.SIGTERM)
+	<-cmd.done
+	if cmd.err != nil {
+		t.Errorf("clean stop: %v", cmd.err)
 	}
 
 	ro, err := store.Open(filepath.Join(data, "chot.db"), store.Options{ReadOnly: true})
@@ -321,6 +405,6 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 	if twice != 0 || missing != 0 {
 		t.Errorf("%d passes twice at the hub, %d acknowledged passes missing there", twice, missing)
 	}
-	t.Logf("fault cycles %d, kill -9 %d (hub %v in turn): %d passes logged, %d acknowledged, %d at the hub; twice %d, missing %d",
-		cycles, kills, hubFaultNames, len(local), acked, len(atHub), twice, missing)
+	t.Logf("fault cycles %d, kill -9 %d (hub %v in turn), camera unplugged %d (no restart): %d passes logged, %d acknowledged, %d at the hub; twice %d, missing %d",
+		cycles, kills, hubFaultNames, unplugs, len(local), acked, len(atHub), twice, missing)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/chot-dev/chot/sync/uplink"
 	"github.com/chot-dev/chot/verify"
 	"github.com/chot-dev/chot/verify/formats"
+	"github.com/chot-dev/chot/verify/trust"
 )
 
 // Check at compile time that the parts fit the interfaces checkpoint declares.
@@ -137,15 +138,9 @@ func buildFloor() time.Time {
 var buildDate = ""
 
 // policy returns the rules in force: the config's modes if it has them, else
-// the installed bundle's.
+// the installed bundle's (trust.PolicyInForce).
 func (d *daemon) policy() *verify.Policy {
-	if len(d.cfg.Policy.Modes) > 0 {
-		return d.bindRules((&verify.PolicySet{Modes: d.cfg.Policy.Modes}).Mode(d.cfg.Policy.Mode))
-	}
-	if s := d.trust.store.Load(); s != nil {
-		return s.Policy().Mode(d.cfg.Policy.Mode)
-	}
-	return nil
+	return trust.PolicyInForce(d.cfg.Policy.Mode, d.cfg.Policy.Modes, d.trust.store.Load())
 }
 
 func (d *daemon) buildBoard() error {

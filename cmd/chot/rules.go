@@ -188,35 +188,6 @@ func checkRuleFile(e *env, path string, b []byte) error {
 	return nil
 }
 
-// readRuleSets reads `chot trust build --rules NAME=FILE` flags into rule
-// sets, in the order the names first appear; every rule is checked.
-func readRuleSets(flags []string) ([]trust.RuleSet, error) {
-	var sets []trust.RuleSet
-	index := map[string]int{}
-	for _, f := range flags {
-		name, path, ok := strings.Cut(f, "=")
-		if !ok || name == "" || path == "" {
-			return nil, fmt.Errorf("--rules %q: want NAME=FILE", f)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		rs, err := trust.SplitRules(b)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		i, ok := index[name]
-		if !ok {
-			i = len(sets)
-			index[name] = i
-			sets = append(sets, trust.RuleSet{Name: name})
-		}
-		sets[i].Rules = append(sets[i].Rules, rs...)
-	}
-	return sets, nil
-}
-
 // bindBundleRules lets a policy file's rule_sets use the rule sets of the
 // trust bundle given with --trust; without one they stay unbound, and the
 // mode refuses every credential (verify.RuleSetsNotLoaded).

@@ -172,9 +172,10 @@ func cmdTrustBuild(_ context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "trust build: %v", err)
 	}
-	src := sources{certs: certs, lists: lists, jwks: jwks, revs: revs, trustLists: trustLists, listKey: key,
-		opts: trust.TrustListOptions{AllowUnsigned: *allowUnsigned}, report: e.stderr}
-	if err := addSources(b, src); err != nil {
+	src := trust.Sources{Certs: certs, DSCLists: lists, TrustLists: trustLists, ListKey: key,
+		Options: trust.TrustListOptions{AllowUnsigned: *allowUnsigned}, JWKS: jwks, Revocations: revs,
+		Report: func(f string, l *trust.ListImport) { printListReport(e.stderr, f, l) }}
+	if err := b.AddSources(src); err != nil {
 		return fail(e, "trust build: %v", err)
 	}
 	if err := ff.addToBundle(b, t, e.stderr); err != nil {
@@ -193,7 +194,7 @@ func cmdTrustBuild(_ context.Context, e *env, args []string) int {
 			return fail(e, "trust build: %v", err)
 		}
 	}
-	if b.RuleSets, err = readRuleSets(ruleFiles); err != nil {
+	if b.RuleSets, err = trust.ReadRuleSets(ruleFiles); err != nil {
 		return fail(e, "trust build: %v", err)
 	}
 	var data []byte
@@ -219,90 +220,6 @@ func cmdTrustBuild(_ context.Context, e *env, args []string) int {
 	fmt.Fprintf(e.stdout, "wrote %s: version %d, %d keys, %d revocation values, %d bytes, %s\n",
 		*out, b.Version, len(b.Keys), countValues(b), len(data), state)
 	return exitOK
-}
-
-// sources are what `chot trust build` imports.
-type sources struct {
-	certs, lists, jwks, revs, trustLists []string
-	listKey                              []byte
-	opts                                 trust.TrustListOptions
-	report                               io.Writer // what each list gave; nil: nowhere
-}
-
-// addSources imports every source into b, dropping duplicate keys (the same
-// DSC from a file and a list), and records each list in b.Sources.
-func addSources(b *trust.Bundle, src sources) error {
-	certs, lists, jwks, revs := src.certs, src.lists, src.jwks, src.revs
-	add := func(es []trust.KeyEntry) { b.AddKeys(es...) }
-	for _, f := range certs {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		es, err := trust.ImportCertificates(data, "")
-		if err != nil {
-			return fmt.Errorf("%s: %w", f, err)
-		}
-		add(es)
-	}
-	addList := func(f string, l *trust.ListImport) {
-		add(l.Keys)
-		b.Sources = append(b.Sources, l.Source(f))
-		if src.report != nil {
-			printListReport(src.report, f, l)
-		}
-	}
-	for _, f := range lists {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		l, err := trust.ImportDSCList(data)
-		if err != nil {
-			return fmt.Errorf("%s: %w", f, err)
-		}
-		addList(f, l)
-	}
-	for _, f := range src.trustLists {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		l, err := trust.ImportTrustList(data, src.listKey, src.opts)
-		if err != nil {
-			return fmt.Errorf("%s: refused, nothing from it trusted: %w", f, err)
-		}
-		addList(f, l)
-	}
-	issuers, err := trust.ParseIssuerFiles(jwks)
-	if err != nil {
-		return err
-	}
-	names := make([]string, 0, len(issuers))
-	for iss := range issuers {
-		names = append(names, iss)
-	}
-	sort.Strings(names)
-	for _, iss := range names {
-		es, rs, err := trust.ImportIssuerDir(iss, issuers[iss])
-		if err != nil {
-			return err
-		}
-		add(es)
-		b.Revocations = append(b.Revocations, rs...)
-	}
-	for _, f := range revs {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		rs, err := trust.ParseRevocations(data)
-		if err != nil {
-			return fmt.Errorf("%s: %w", f, err)
-		}
-		b.Revocations = append(b.Revocations, rs...)
-	}
-	return nil
 }
 
 func countValues(b *trust.Bundle) int {

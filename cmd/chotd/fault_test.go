@@ -171,9 +171,11 @@ func getDoc(addr string) (doc, error) {
 // real bbolt store, replayed frames, fake pins and a real hub (SQLite) on
 // loopback behind a link that fails on demand — and kills it with SIGKILL
 // while it decides, cycle after cycle, the hub down, answering garbage or
-// slowly. Every pass chotd showed as decided must be in its log after the
-// restart, the gate closed at every start, and at the end every logged pass
-// at the hub exactly once. CHOT_FAULT_CYCLES sets the number of cycles
+// slowly; every other cycle (once in the default run: it costs cameraGrace)
+// the camera is unplugged and back with chotd running, which must show the
+// camera fault and go on without a restart. Every pass chotd showed as
+// decided must be in its log after the restart, the gate closed at every
+// start, and at the end every logged pass at the hub exactly once. CHOT_FAULT_CYCLES sets the number of cycles
 // (default 4, a few seconds each).
 func TestDaemonFaults(t *testing.T) {
 	if testing.Short() {

@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"fmt"
 	"io"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/chot-dev/chot/store"
-	"github.com/chot-dev/chot/sync/hub"
 )
 
 // TestDaemonWallClockJumps: once chotd is synced with the hub, its board's
@@ -32,27 +29,8 @@ func TestDaemonWallClockJumps(t *testing.T) {
 	qrFrame(t, filepath.Join(frames, "0.png"), "CLOCK-JUMP-0")
 	qrFrame(t, filepath.Join(frames, "1.png"), "CLOCK-JUMP-1")
 	db := filepath.Join(data, "chot.db")
-	st, err := store.Open(db, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, _ := st.Identity()
-	st.Close()
+	_, h := enrolledHub(t, dir, db, store.Options{})
 	ctx := context.Background()
-	hs, err := hub.OpenSQLite(ctx, filepath.Join(dir, "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hs.Close()
-	if err := hs.AddDevice(ctx, hub.Device{ID: "gate-1", PubKey: key.Public().(ed25519.PublicKey), Created: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	hsrv, err := hub.New(hub.Config{Storage: hs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := httptest.NewServer(hsrv.Handler())
-	defer h.Close()
 	cfg := filepath.Join(dir, "chotd.yaml")
 	conf := fmt.Sprintf(`
 version: 1
@@ -103,7 +81,7 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	st, err = store.Open(db, store.Options{ReadOnly: true})
+	st, err := store.Open(db, store.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"fmt"
 	"io"
 	"net/http/httptest"
@@ -15,7 +14,6 @@ import (
 	"time"
 
 	"github.com/chot-dev/chot/store"
-	"github.com/chot-dev/chot/sync/hub"
 )
 
 // TestDaemonDiskFull: a small store and the hub down: chotd fills its log,
@@ -36,27 +34,8 @@ func TestDaemonDiskFull(t *testing.T) {
 	for i := range 4 {
 		qrFrame(t, filepath.Join(frames, fmt.Sprintf("%d.png", i)), fmt.Sprintf("DISK-FULL-%d", i))
 	}
-	st, err := store.Open(filepath.Join(data, "chot.db"), store.Options{MaxSize: 64 << 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, _ := st.Identity()
-	st.Close()
+	_, real := enrolledHub(t, dir, filepath.Join(data, "chot.db"), store.Options{MaxSize: 64 << 10})
 	ctx := context.Background()
-	hs, err := hub.OpenSQLite(ctx, filepath.Join(dir, "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hs.Close()
-	if err := hs.AddDevice(ctx, hub.Device{ID: "gate-1", PubKey: key.Public().(ed25519.PublicKey), Created: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	hsrv, err := hub.New(hub.Config{Storage: hs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	real := httptest.NewServer(hsrv.Handler())
-	defer real.Close()
 	target, _ := url.Parse(real.URL)
 	link := &faultyLink{proxy: httputil.NewSingleHostReverseProxy(target)}
 	link.mode.Store(int32(hubDown))

@@ -200,30 +200,8 @@ func TestDaemonFaults(t *testing.T) {
 		qrFrame(t, filepath.Join(frames, fmt.Sprintf("%d.png", i)), text)
 	}
 	// The device's key, made before the first start, is enrolled at the hub.
-	st, err := store.Open(filepath.Join(data, "chot.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := st.Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	hs, real := enrolledHub(t, dir, filepath.Join(data, "chot.db"), store.Options{})
 	ctx := context.Background()
-	hs, err := hub.OpenSQLite(ctx, filepath.Join(dir, "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hs.Close()
-	if err := hs.AddDevice(ctx, hub.Device{ID: "gate-1", PubKey: key.Public().(ed25519.PublicKey), Created: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	hsrv, err := hub.New(hub.Config{Storage: hs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	real := httptest.NewServer(hsrv.Handler())
-	defer real.Close()
 	target, _ := url.Parse(real.URL)
 	link := &faultyLink{proxy: httputil.NewSingleHostReverseProxy(target)}
 	front := httptest.NewServer(link)
@@ -409,4 +387,36 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 	}
 	t.Logf("fault cycles %d, kill -9 %d (hub %v in turn), camera unplugged %d (no restart): %d passes logged, %d acknowledged, %d at the hub; twice %d, missing %d",
 		cycles, kills, hubFaultNames, unplugs, len(local), acked, len(atHub), twice, missing)
+}
+
+// enrolledHub creates the device's store at db (with opts) so that its key
+// exists before chotd first starts, and serves a real hub (SQLite in dir) on
+// loopback with that key enrolled as gate-1. Both close when the test ends.
+func enrolledHub(t *testing.T, dir, db string, opts store.Options) (*hub.SQLite, *httptest.Server) {
+	t.Helper()
+	st, err := store.Open(db, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := st.Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	ctx := context.Background()
+	hs, err := hub.OpenSQLite(ctx, filepath.Join(dir, "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { hs.Close() })
+	if err := hs.AddDevice(ctx, hub.Device{ID: "gate-1", PubKey: key.Public().(ed25519.PublicKey), Created: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	hsrv, err := hub.New(hub.Config{Storage: hs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(hsrv.Handler())
+	t.Cleanup(srv.Close)
+	return hs, srv
 }

@@ -129,7 +129,6 @@ func isFull(err error) bool { return errors.Is(err, berrors.ErrMaxSizeReached) }
 // put commits reqs in one transaction and, on success, answers them.
 func (s *Store) put(reqs []*appendReq) error {
 	s.busyAt.Store(int64(time.Since(s.born)) + 1)
-	defer s.busyAt.Store(0)
 	s.mu.Lock()
 	epoch := s.st.epoch
 	s.mu.Unlock()
@@ -154,6 +153,9 @@ func (s *Store) put(reqs []*appendReq) error {
 		}
 		return putU64(m, keyLastSeq, last)
 	})
+	// Not busy any more before anyone is answered: a caller that reads Busy
+	// after its Append returned must not see this commit as still running.
+	s.busyAt.Store(0)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -28,58 +27,19 @@ func (f *formatFlags) register(fs *flag.FlagSet, keyFlag string) {
 		"bound to that method only; repeatable")
 }
 
-func (f *formatFlags) empty() bool { return len(f.cscas)+len(f.crls)+len(f.keys) == 0 }
+func (f *formatFlags) files() trust.FormatFiles {
+	return trust.FormatFiles{CSCAs: f.cscas, CRLs: f.crls, DIVOCKeys: f.keys}
+}
 
-// entries imports the files. A CRL past its next update is still applied
-// (its entries stay revoked) and warned about on warn.
+func (f *formatFlags) empty() bool { return f.files().Empty() }
+
+// entries imports the files, warning of a stale CRL on warn.
 func (f *formatFlags) entries(now time.Time, warn io.Writer) ([]trust.KeyEntry, []trust.RevocationEntry, error) {
-	var keys []trust.KeyEntry
-	for _, file := range f.cscas {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return nil, nil, err
+	return f.files().Import(now, func(msg string) {
+		if warn != nil {
+			fmt.Fprintf(warn, "chot: warning: %s\n", msg)
 		}
-		es, err := trust.ImportCSCAs(data, "")
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", file, err)
-		}
-		keys = append(keys, es...)
-	}
-	var revs []trust.RevocationEntry
-	for _, file := range f.crls {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return nil, nil, err
-		}
-		e, crl, err := trust.ImportCRL(data, keys)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", file, err)
-		}
-		if crl.Stale(now) && warn != nil {
-			fmt.Fprintf(warn, "chot: warning: CRL %s of %s is stale: next update was %s (applied anyway: %d serials)\n",
-				file, e.Issuer, crl.NextUpdate.UTC().Format(time.DateOnly), len(e.Values))
-		}
-		if len(e.Values) > 0 {
-			revs = append(revs, e)
-		}
-	}
-	for _, arg := range f.keys {
-		method, file, ok := strings.Cut(arg, "=")
-		if !ok || !strings.HasPrefix(method, "did:") || file == "" {
-			return nil, nil, fmt.Errorf("DIVOC key %q: want VERIFICATION_METHOD=FILE (did:india=india.pem): "+
-				"a DIVOC key is bound to the verification method it signs as", arg)
-		}
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return nil, nil, err
-		}
-		e, err := trust.ImportDIVOCKey(method, data)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", file, err)
-		}
-		keys = append(keys, e)
-	}
-	return keys, revs, nil
+	})
 }
 
 // addTo merges the files' keys into the store `chot verify` built.

@@ -165,7 +165,7 @@ func (d *Decoder) read(m *gozxing.BitMatrix) bool {
 			hint = true
 			continue
 		}
-		d.add(res.GetText())
+		d.add(resultText(res.GetText(), res.GetByteSegments()))
 	}
 	// A frame with both a QR and an Aztec code is not worth the Aztec
 	// detector's time on every frame with a QR code.
@@ -175,7 +175,8 @@ func (d *Decoder) read(m *gozxing.BitMatrix) bool {
 			res, err := d.az.Decode(bm, nil)
 			switch {
 			case err == nil:
-				d.add(res.GetText())
+				segs, _ := res.GetResultMetadata()[gozxing.ResultMetadataType_BYTE_SEGMENTS].([][]byte)
+				d.add(resultText(res.GetText(), segs))
 			case errors.As(err, new(gozxing.FormatException)), errors.As(err, new(gozxing.ChecksumException)):
 				hint = true
 			}

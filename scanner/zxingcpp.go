@@ -19,11 +19,14 @@ static ZXing_Barcodes *chot_zx_read(const uint8_t *pix, int w, int h, int stride
 }
 
 // chot_zx_text returns symbol i's text (to be freed with
-// ZXing_free), or NULL for a symbol that is not valid.
+// ZXing_free), or NULL for a symbol that is not valid. Binary content (a
+// DIVOC ZIP) is its bytes as they are: as text, each byte would be decoded
+// as a character, and the first NUL would end it.
 static uint8_t *chot_zx_text(const ZXing_Barcodes *bs, int i, int *len, int *format) {
 	const ZXing_Barcode *b = ZXing_Barcodes_at(bs, i);
 	if (!b || !ZXing_Barcode_isValid(b)) return NULL;
 	*format = (int)ZXing_Barcode_format(b);
+	if (ZXing_Barcode_contentType(b) == ZXing_ContentType_Binary) return ZXing_Barcode_bytes(b, len);
 	char *t = ZXing_Barcode_text(b);
 	if (t) *len = (int)strlen(t);
 	return (uint8_t *)t;

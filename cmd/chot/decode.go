@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/chot-dev/chot/scanner"
+	"github.com/chot-dev/chot/verify/divoc"
 )
 
 // decodeOutput is one line of `chot decode --json`: ARCHITECTURE.md's contract.
@@ -52,6 +55,9 @@ func cmdDecode(ctx context.Context, e *env, args []string) int {
 			code = exitUsage
 			continue
 		}
+		for i, t := range texts {
+			texts[i] = printable(t)
+		}
 		out := decodeOutput{File: path, Found: len(texts) > 0, Texts: texts, US: us}
 		if out.Texts == nil {
 			out.Texts = []string{}
@@ -74,4 +80,14 @@ func cmdDecode(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	return code
+}
+
+// printable is a decoded text as decode prints it: a binary DIVOC ZIP (a
+// CoWIN QR code) is shown in the "B64:" form the WHO's vectors use, which
+// `chot verify` takes too; raw, it is no text a terminal or JSON can carry.
+func printable(text string) string {
+	if strings.HasPrefix(text, "PK\x03\x04") {
+		return divoc.Prefix + base64.StdEncoding.EncodeToString([]byte(text))
+	}
+	return text
 }

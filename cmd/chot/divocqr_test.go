@@ -69,4 +69,18 @@ func TestVerifyBinaryDIVOCPicture(t *testing.T) {
 	if code != exitOK || got.Reason != verify.ReasonOK || got.Format != verify.FormatDIVOC {
 		t.Errorf("exit %d, format %s, reason %s (stderr %q): want a verified DIVOC", code, got.Format, got.Reason, stderr)
 	}
+
+	// chot decode shows the ZIP in the B64: form, which verify takes back.
+	code, stdout, stderr = runCLI(t, "", "decode", "--json", path)
+	var dec decodeOutput
+	if err := json.Unmarshal([]byte(stdout), &dec); err != nil || code != exitOK || len(dec.Texts) != 1 {
+		t.Fatalf("decode: exit %d, stdout %q, stderr %q: %v", code, stdout, stderr, err)
+	}
+	if want := "B64:" + base64.StdEncoding.EncodeToString(raw); dec.Texts[0] != want {
+		t.Errorf("decode shows %.40q…, want %.40q…", dec.Texts[0], want)
+	}
+	code, _, stderr = runCLI(t, "", "verify", "--key", "did:india="+india, "--at", "2021-03-04", "--text", dec.Texts[0])
+	if code != exitOK {
+		t.Errorf("verify of what decode showed: exit %d, stderr %q", code, stderr)
+	}
 }

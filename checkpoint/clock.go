@@ -59,6 +59,9 @@ type ClockOptions struct {
 // down by itself; a technician resets it with `chotd -reset-clock` (see
 // cmd/chotd), which is logged.
 //
+// Every state carries how far the board's wall clock is from the time used
+// (ClockState.WallOffsetMS), so a wrong board clock shows even while synced.
+//
 // Persisting the last known good time (an fsync) happens outside the mutex
 // that Now takes: a hub answer never makes a decision wait for the disk.
 type TrustedClock struct {
@@ -119,6 +122,7 @@ func (c *TrustedClock) Now() (time.Time, ClockState) {
 
 func (c *TrustedClock) nowLocked() (time.Time, ClockState) {
 	t, st := c.estimateLocked()
+	st.WallOffsetMS = c.clock.Now().Sub(t).Milliseconds()
 	if c.note != "" {
 		st.Detail += "; " + c.note
 	}

@@ -243,3 +243,49 @@ func TestClockPersistDoesNotBlockNow(t *testing.T) {
 	}
 	close(store.release)
 }
+
+// TestClockShowsWallOffset: the state says how far the board's own wall clock
+// is from the time in use, in every state, so that a wrong board clock shows
+// on the page even while the hub's time is used.
+func TestClockShowsWallOffset(t *testing.T) {
+	lastKnown := mustTime("2021-10-01T08:00:00Z")
+	hub := mustTime("2021-10-05T12:00:00Z")
+	year := 365 * 24 * time.Hour
+	tests := []struct {
+		name  string
+		wall  time.Time
+		sync  bool          // the hub's time was taken (with the wall clock agreeing) before the jump
+		jump  time.Duration // the wall clock's jump after that
+		state string
+		want  time.Duration
+	}{
+		{"estimated: the wall clock is the time", lastKnown.Add(time.Hour), false, 0, record.ClockEstimated, 0},
+		{"booted in 1970", time.Unix(0, 0), false, 0, record.ClockUntrusted, time.Unix(0, 0).Sub(lastKnown.Add(time.Minute))},
+		{"synced, wall clock agrees", hub, true, 0, record.ClockSynced, 0},
+		{"synced, wall clock a year ahead", hub, true, year, record.ClockSynced, year},
+		{"synced, wall clock a year behind", hub, true, -year, record.ClockSynced, -year},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bc := &manualClock{wall: tt.wall, up: time.Minute}
+			tc := NewTrustedClock(bc, &memTime{t: lastKnown}, ClockOptions{})
+			if tt.sync && !tc.ObserveServerTime(hub, 0) {
+				t.Fatal("the hub's time, confirmed by the wall clock, was not taken")
+			}
+			before, _ := tc.Now()
+			bc.mu.Lock()
+			bc.wall = bc.wall.Add(tt.jump)
+			bc.mu.Unlock()
+			got, st := tc.Now()
+			if st.State != tt.state {
+				t.Fatalf("state %s (%s), want %s", st.State, st.Detail, tt.state)
+			}
+			if tt.sync && !got.Equal(before) {
+				t.Errorf("the wall clock's jump moved the synced time from %s to %s", before, got)
+			}
+			if want := tt.want.Milliseconds(); st.WallOffsetMS != want {
+				t.Errorf("wall offset %d ms, want %d ms", st.WallOffsetMS, want)
+			}
+		})
+	}
+}

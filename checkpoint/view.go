@@ -33,6 +33,10 @@ type ClockState struct {
 	LastKnown time.Time `json:"last_known"`
 	LastSync  time.Time `json:"last_sync,omitzero"`
 	Detail    string    `json:"detail,omitempty"`
+	// WallOffsetMS is how far the board's own wall clock is from Now, in
+	// milliseconds (positive: ahead), whatever the state: a board clock that
+	// is wrong shows here even while the time comes from the hub.
+	WallOffsetMS int64 `json:"wall_offset_ms"`
 }
 
 // TrustState is the freshness of the installed trust data.

@@ -24,6 +24,7 @@ var (
 	descGateFault = prometheus.NewDesc("chot_gate_fault", "1 if the gate is in fault.", nil, nil)
 	descLED       = prometheus.NewDesc("chot_led_state", "1 for the status light's current state.", []string{"state"}, nil)
 	descClock     = prometheus.NewDesc("chot_clock_state", "1 for the clock's current trust state.", []string{"state"}, nil)
+	descWallOff   = prometheus.NewDesc("chot_clock_wall_offset_seconds", "How far the board's own wall clock is from the time in use (positive: ahead).", nil, nil)
 	descTrustVer  = prometheus.NewDesc("chot_trust_version", "Version of the installed trust bundle (0: none).", nil, nil)
 	descTrustAge  = prometheus.NewDesc("chot_trust_age_seconds", "Age of the installed trust bundle.", nil, nil)
 	descTrustStl  = prometheus.NewDesc("chot_trust_stale", "1 if the trust bundle is past stale_after.", nil, nil)
@@ -43,7 +44,7 @@ var (
 
 func (collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descDecisions, descReasons, descGateOpen, descGateFault, descLED, descClock,
-		descTrustVer, descTrustAge, descTrustStl, descTrustExp, descTrustKeys, descConfig, descOnline, descBacklog,
+		descWallOff, descTrustVer, descTrustAge, descTrustStl, descTrustExp, descTrustKeys, descConfig, descOnline, descBacklog,
 		descLastSync, descFPS, descCamUp, descCamErr, descDiskFree, descDiskTotal, descStore} {
 		ch <- d
 	}
@@ -80,6 +81,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 	for _, st := range []string{record.ClockSynced, record.ClockEstimated, record.ClockUntrusted} {
 		gauge(descClock, b2f(sn.Clock.State == st), st)
 	}
+	gauge(descWallOff, float64(sn.Clock.WallOffsetMS)/1000)
 	gauge(descTrustVer, float64(sn.Trust.Version))
 	if sn.Trust.Installed && !sn.Trust.IssuedAt.IsZero() {
 		gauge(descTrustAge, doc.At.Sub(sn.Trust.IssuedAt).Seconds())

@@ -178,9 +178,23 @@ func clockTile(t tr, c checkpoint.ClockState) tile {
 	}
 	if !c.Now.IsZero() {
 		tl.Lines = append(tl.Lines, t.T("clock.now")+": "+c.Now.UTC().Format("2006-01-02 15:04 UTC"))
+		// The board's own clock, when it is off: the technician sees a
+		// wrong board clock even while the hub's time is used.
+		if off := time.Duration(c.WallOffsetMS) * time.Millisecond; off.Abs() >= wallShownFrom {
+			side := "clock.ahead"
+			if off < 0 {
+				side = "clock.behind"
+			}
+			tl.Lines = append(tl.Lines, t.T("clock.wall")+": "+c.Now.Add(off).UTC().Format("2006-01-02 15:04 UTC")+
+				" ("+strings.ReplaceAll(t.T(side), "{n}", t.dur(off))+")")
+		}
 	}
 	return tl
 }
+
+// wallShownFrom is how far off the board's own clock must be for the clock
+// tile to show it.
+const wallShownFrom = time.Minute
 
 func hubTile(t tr, h *HealthInfo, now time.Time) tile {
 	tl := tile{ID: "hub", Title: t.T("tile.hub")}

@@ -51,15 +51,16 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 		done <- run(rctx, options{configPath: cfg, listen: "127.0.0.1:0", stderr: io.Discard, ready: func(a string) { addrc <- a }})
 	}()
 	addr := <-addrc
-	clock := func() (string, time.Time) {
+	clock := func() (string, time.Time, time.Duration) {
 		snap, _ := statusJSON(t, addr)["snapshot"].(map[string]any)
 		c, _ := snap["clock"].(map[string]any)
 		state, _ := c["state"].(string)
 		now, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(c["now"]))
-		return state, now
+		off, _ := c["wall_offset_ms"].(float64)
+		return state, now, time.Duration(off) * time.Millisecond
 	}
 	deadline := time.Now().Add(30 * time.Second)
-	for state, _ := clock(); state != "synced"; state, _ = clock() {
+	for state, _, _ := clock(); state != "synced"; state, _, _ = clock() {
 		if time.Now().After(deadline) {
 			t.Fatalf("never synced with the hub: %s", state)
 		}
@@ -70,9 +71,12 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 		// Let a few hub answers and decisions go by with the jumped wall clock.
 		until := time.Now().Add(time.Second)
 		for time.Now().Before(until) {
-			state, now := clock()
+			state, now, off := clock()
 			if state != "synced" || time.Until(now).Abs() > time.Minute {
 				t.Fatalf("wall clock %+v: chotd's time %s (%s), want synced near %s", jump, now, state, time.Now())
+			}
+			if (off - jump).Abs() > time.Minute {
+				t.Fatalf("wall clock %+v: the status shows the board clock %s off, want %s", jump, off, jump)
 			}
 			time.Sleep(100 * time.Millisecond)
 		}

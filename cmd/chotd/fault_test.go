@@ -115,10 +115,16 @@ func freePort(t *testing.T) string {
 // doc is the part of status.json the fault test reads.
 type doc struct {
 	Snapshot struct {
-		Gate   string `json:"gate"`
-		LED    string `json:"led"`
+		Gate  string `json:"gate"`
+		LED   string `json:"led"`
+		Clock struct {
+			State        string    `json:"state"`
+			Now          time.Time `json:"now"`
+			WallOffsetMS int64     `json:"wall_offset_ms"`
+		} `json:"clock"`
 		Recent []struct {
-			Seq uint64 `json:"seq"`
+			Seq uint64    `json:"seq"`
+			At  time.Time `json:"at"`
 		} `json:"recent"`
 		Warnings []string `json:"warnings"`
 	} `json:"snapshot"`
@@ -173,10 +179,13 @@ func getDoc(addr string) (doc, error) {
 // while it decides, cycle after cycle, the hub down, answering garbage or
 // slowly; every other cycle (once in the default run: it costs cameraGrace)
 // the camera is unplugged and back with chotd running, which must show the
-// camera fault and go on without a restart. Every pass chotd showed as
-// decided must be in its log after the restart, the gate closed at every
-// start, and at the end every logged pass at the hub exactly once. CHOT_FAULT_CYCLES sets the number of cycles
-// (default 4, a few seconds each).
+// camera fault and go on without a restart; in the cycles with the hub
+// healthy the board's wall clock jumps a year forward and back, which chotd
+// must show as the board clock's offset while it keeps the hub's time and
+// stamps passes with it. Every pass chotd showed as decided must be in its
+// log after the restart, the gate closed at every start, and at the end
+// every logged pass at the hub exactly once. CHOT_FAULT_CYCLES sets the
+// number of cycles (default 4, a few seconds each).
 func TestDaemonFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs chotd processes")
@@ -222,9 +231,22 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// shiftFile holds how far the child's board wall clock is off
+	// (followShift in main_test.go), written whole by a rename.
+	shiftFile := filepath.Join(dir, "clock-shift")
+	setShift := func(d time.Duration) {
+		tmp := shiftFile + ".new"
+		if err := os.WriteFile(tmp, []byte(d.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, shiftFile); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setShift(0)
 	start := func() *child {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "CHOT_FAULT_CHILD="+cfg)
+		cmd.Env = append(os.Environ(), "CHOT_FAULT_CHILD="+cfg, "CHOT_FAULT_SHIFT="+shiftFile)
 		cmd.Stderr = io.Discard
 		if os.Getenv("CHOT_FAULT_LOG") != "" {
 			cmd.Stderr = os.Stderr
@@ -254,7 +276,7 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 
 	// The camera is unplugged (its folder renamed away) every other cycle in
 	// long runs, once in the default run: it takes cameraGrace and more.
-	kills, unplugs := 0, 0
+	kills, unplugs, jumps := 0, 0, 0
 	unplugEvery := 2
 	if os.Getenv("CHOT_FAULT_CYCLES") == "" {
 		unplugEvery = 4
@@ -297,6 +319,71 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 			c, faultAfter.Round(100*time.Millisecond), (time.Since(t0) - faultAfter).Round(100*time.Millisecond), ch.cmd.Process.Pid)
 	}
 
+	// jumpClock jumps the running chotd's board wall clock a year forward,
+	// then a year back, then back to the real time, with the hub healthy.
+	// The child must show each jump as the board clock's offset (so the
+	// jump reached it), keep the hub's time (synced, near the real time),
+	// and stamp the passes it decides meanwhile with that time; jumped
+	// collects them (seq: the real time they were seen) for the hub check.
+	jumped := map[uint64]time.Time{}
+	jumpClock := func(c int, ch *child) {
+		t.Helper()
+		checkTime := func(d doc, shift time.Duration) {
+			t.Helper()
+			if d.Snapshot.Clock.State != "synced" || time.Since(d.Snapshot.Clock.Now).Abs() > time.Minute {
+				t.Fatalf("cycle %d: board clock %+v: chotd's time %s (%s), want synced near %s",
+					c, shift, d.Snapshot.Clock.Now, d.Snapshot.Clock.State, time.Now())
+			}
+		}
+		offsetIs := func(d doc, shift time.Duration) bool {
+			return (time.Duration(d.Snapshot.Clock.WallOffsetMS)*time.Millisecond - shift).Abs() <= time.Minute
+		}
+		t0 := time.Now()
+		d := waitDoc("clock synced with the hub", func(d doc) bool { return ch.exited() || d.Snapshot.Clock.State == "synced" })
+		if !offsetIs(d, 0) {
+			t.Fatalf("cycle %d: board clock offset %d ms before any jump, want near 0", c, d.Snapshot.Clock.WallOffsetMS)
+		}
+		for _, shift := range []time.Duration{365 * 24 * time.Hour, -365 * 24 * time.Hour} {
+			var last uint64
+			if len(d.Snapshot.Recent) > 0 {
+				last = d.Snapshot.Recent[0].Seq
+			}
+			setShift(shift)
+			// (a) the jump reached the child: its board clock is off by it.
+			d = waitDoc(fmt.Sprintf("the board clock's offset at %+v", shift), func(d doc) bool {
+				if !ch.exited() {
+					checkTime(d, shift)
+				}
+				return ch.exited() || offsetIs(d, shift)
+			})
+			// (b), (c) the time stays the hub's, and a pass decided with the
+			// jumped clock is stamped with it.
+			d = waitDoc(fmt.Sprintf("a decision with the board clock at %+v", shift), func(d doc) bool {
+				if !ch.exited() {
+					checkTime(d, shift)
+				}
+				return ch.exited() || (offsetIs(d, shift) && len(d.Snapshot.Recent) > 0 && d.Snapshot.Recent[0].Seq > last)
+			})
+			if ch.exited() {
+				t.Fatalf("cycle %d: chotd exited with the board clock at %+v (%v)", c, shift, ch.err)
+			}
+			for _, p := range d.Snapshot.Recent {
+				if p.Seq <= last {
+					break
+				}
+				if time.Since(p.At).Abs() > time.Minute {
+					t.Errorf("cycle %d: board clock %+v: pass %d stamped %s, want near %s", c, shift, p.Seq, p.At, time.Now())
+				}
+				jumped[p.Seq] = time.Now()
+			}
+			jumps++
+		}
+		setShift(0)
+		waitDoc("the board clock back", func(d doc) bool { return ch.exited() || offsetIs(d, 0) })
+		t.Logf("cycle %d: board clock jumped %+v and %+v: chotd synced near the real time throughout, %s, pid %d",
+			c, 365*24*time.Hour, -365*24*time.Hour, time.Since(t0).Round(100*time.Millisecond), ch.cmd.Process.Pid)
+	}
+
 	var seen uint64 // the highest seq chotd showed as decided (logged)
 	for c := range cycles {
 		fault := hubFault(c % len(hubFaultNames))
@@ -312,6 +399,9 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 		})
 		if c%unplugEvery == 1 {
 			unplug(c, cmd)
+		}
+		if fault == hubOK {
+			jumpClock(c, cmd)
 		}
 		time.Sleep(time.Duration(rand.IntN(200)) * time.Millisecond) // kill at a random point of a decision
 		d2, err := getDoc(addr)
@@ -359,8 +449,15 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 	}
 	acked := ro.AckedThrough()
 	atHub := map[string]int{}
+	jumpedAtHub := map[uint64]int{}
 	err = hs.Export(ctx, hub.Query{Device: "gate-1"}, func(r hub.Row) error {
 		atHub[fmt.Sprintf("%s/%d", r.Epoch, r.Seq)]++
+		if seen, ok := jumped[r.Seq]; ok {
+			jumpedAtHub[r.Seq]++
+			if at := time.UnixMilli(r.At); at.Sub(seen).Abs() > time.Minute {
+				t.Errorf("pass %d, decided with the board clock jumped, is at the hub stamped %s; it was seen decided at %s", r.Seq, at, seen)
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -382,11 +479,16 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 			missing++
 		}
 	}
+	for seq := range jumped {
+		if n := jumpedAtHub[seq]; n != 1 {
+			t.Errorf("pass %d, decided with the board clock jumped, is %d times at the hub, want once", seq, n)
+		}
+	}
 	if twice != 0 || missing != 0 {
 		t.Errorf("%d passes twice at the hub, %d acknowledged passes missing there", twice, missing)
 	}
-	t.Logf("fault cycles %d, kill -9 %d (hub %v in turn), camera unplugged %d (no restart): %d passes logged, %d acknowledged, %d at the hub; twice %d, missing %d",
-		cycles, kills, hubFaultNames, unplugs, len(local), acked, len(atHub), twice, missing)
+	t.Logf("fault cycles %d, kill -9 %d (hub %v in turn), camera unplugged %d (no restart), board clock jumps %d (%d passes decided meanwhile, each once at the hub): %d passes logged, %d acknowledged, %d at the hub; twice %d, missing %d",
+		cycles, kills, hubFaultNames, unplugs, jumps, len(jumped), len(local), acked, len(atHub), twice, missing)
 }
 
 // enrolledHub creates the device's store at db (with opts) so that its key

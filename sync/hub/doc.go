@@ -44,6 +44,21 @@
 // read from the database for every request (a revocation is also checked
 // inside the insert's transaction), so any number of instances can share
 // one PostgreSQL database and a revocation holds on all of them at once.
-// Pass statistics are kept per hour, device, decision and reason at ingest
-// and survive retention.
+//
+// # Statistics
+//
+// Pass statistics are counted at ingest, in the insert's transaction and
+// only for the passes it stores (a resent batch counts nothing), per hour,
+// device, decision and reason (pass_hourly). PostgreSQL also keeps them per
+// hour, site, decision and reason (pass_site_hourly), the rollup the
+// console's chart reads: counts are added with upserts (n = n + new), never
+// read and written back, so instances ingesting at once stay right. A
+// device counts under its current site: a health report that changes the
+// site moves the device's cells to the new site in its own transaction. A
+// database of schema version 2 or older gets both tables rebuilt from its
+// passes when a version-3 hub opens it.
+//
+// Retention cuts on a whole hour and deletes the statistics of the hours
+// it removed: the chart shows what is still stored, and for the same
+// window its bars add up to what the export gives.
 package hub

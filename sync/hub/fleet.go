@@ -1,9 +1,12 @@
 package hub
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/chot-dev/chot/sync/wire"
@@ -38,12 +41,16 @@ type Fleet interface {
 	// first.
 	HealthHistory(ctx context.Context, id string, limit int) ([]HealthRow, error)
 	// Stats returns the pass counts per hour, site, decision and reason for
-	// pass times in [since, until). They survive Retain.
+	// pass times in [since, until), ordered by hour, site, decision,
+	// reason; since counts from the start of its hour. A device's passes
+	// count under its current site. They count the stored passes: for the
+	// same whole hours they add up to what Export gives.
 	Stats(ctx context.Context, since, until time.Time) ([]Stat, error)
-	// Retain deletes the passes whose pass time is before before and
-	// returns how many went (PostgreSQL drops whole day partitions and
-	// counts their rows; SQLite deletes in batches). Watermarks and
-	// statistics stay.
+	// Retain deletes the passes whose pass time is before before, taken
+	// down to the start of its hour, and the statistics of those hours,
+	// and returns how many passes went (PostgreSQL drops whole day
+	// partitions and counts their rows; SQLite deletes in batches).
+	// Watermarks stay.
 	Retain(ctx context.Context, before time.Time) (int64, error)
 }
 
@@ -90,6 +97,18 @@ func hourly(rows []Row) map[hourKey]int64 {
 	return m
 }
 
+// sortedCells returns the keys of cells ordered by hour, decision, reason.
+func sortedCells(cells map[hourKey]int64) []hourKey {
+	keys := make([]hourKey, 0, len(cells))
+	for k := range cells {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b hourKey) int {
+		return cmp.Or(cmp.Compare(a.hour, b.hour), strings.Compare(a.decision, b.decision), strings.Compare(a.reason, b.reason))
+	})
+	return keys
+}
+
 // parseHealth decodes a stored report; a broken one reads as nil.
 func parseHealth(body []byte) *wire.Health {
 	if len(body) == 0 {
@@ -107,6 +126,17 @@ func msTime(ms int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(ms).UTC()
+}
+
+// retainCut is the cut Retain applies: before, down to the start of its
+// hour, so that the hourly statistics lose whole hours with their passes
+// (a pass stays at most an hour longer than the configured age).
+func retainCut(before time.Time) time.Time {
+	ms := before.UnixMilli()
+	if ms <= 0 {
+		return time.UnixMilli(0)
+	}
+	return time.UnixMilli(ms - ms%3_600_000)
 }
 
 // retainBatch is how many passes one retention statement deletes.

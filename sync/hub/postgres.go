@@ -77,8 +77,38 @@ CREATE TABLE IF NOT EXISTS pass_hourly (
 	n bigint NOT NULL,
 	PRIMARY KEY (hour_ms, device, decision, reason)
 );
-UPDATE meta SET value = '2' WHERE key = 'schema_version';
+CREATE INDEX IF NOT EXISTS pass_hourly_device ON pass_hourly (device);
+CREATE TABLE IF NOT EXISTS pass_site_hourly (
+	hour_ms bigint NOT NULL,
+	site text NOT NULL,
+	decision text NOT NULL,
+	reason text NOT NULL,
+	n bigint NOT NULL,
+	PRIMARY KEY (hour_ms, site, decision, reason)
+);
+DO $$
+BEGIN
+	IF (SELECT value::int FROM meta WHERE key = 'schema_version') < 3 THEN
+		TRUNCATE pass_hourly, pass_site_hourly;
+		INSERT INTO pass_hourly (hour_ms, device, decision, reason, n)
+			SELECT CASE WHEN at_ms < 0 THEN 0 ELSE at_ms - at_ms % 3600000 END, device,
+				coalesce(b->>'decision', ''), coalesce(b->>'reason', ''), count(*)
+			FROM (SELECT device, at_ms, body::jsonb AS b FROM passes) AS p
+			GROUP BY 1, 2, 3, 4;
+		INSERT INTO pass_site_hourly (hour_ms, site, decision, reason, n)
+			SELECT s.hour_ms, coalesce(d.site, ''), s.decision, s.reason, sum(s.n)
+			FROM pass_hourly s LEFT JOIN devices d ON d.id = s.device
+			GROUP BY 1, 2, 3, 4;
+	END IF;
+END
+$$;
+UPDATE meta SET value = '3' WHERE key = 'schema_version';
 `
+
+// Schema version 3 added pass_site_hourly, the site
+// rollup the console's chart reads: opening an older database rebuilds
+// pass_hourly and pass_site_hourly from the passes it holds, in the schema
+// script's transaction (ingest on other instances waits for it).
 
 // Postgres is the scale-out storage. Batches insert as arrays through
 // unnest with ON CONFLICT DO NOTHING; the (device, epoch) watermark row is
@@ -162,13 +192,14 @@ func (p *Postgres) Insert(ctx context.Context, rows []Row) (res InsertResult, er
 	}()
 	dev, epoch := rows[0].Device, rows[0].Epoch
 	var acked, revoked int64
+	var site string
 	// Creates the watermark row if missing and locks it either way; reads
-	// the device's revocation under a share lock (a concurrent revoke
-	// waits for this batch, or this batch sees it).
-	err = tx.QueryRow(ctx, `WITH dev AS (SELECT revoked_ms FROM devices WHERE id = $1 FOR SHARE)
+	// the device's revocation and site under a share lock (a concurrent
+	// revoke or site change waits for this batch, or this batch sees it).
+	err = tx.QueryRow(ctx, `WITH dev AS (SELECT revoked_ms, site FROM devices WHERE id = $1 FOR SHARE)
 		INSERT INTO watermarks (device, epoch, acked_through) VALUES ($1, $2, 0)
 		ON CONFLICT (device, epoch) DO UPDATE SET acked_through = watermarks.acked_through
-		RETURNING acked_through, coalesce((SELECT revoked_ms FROM dev), 0)`, dev, epoch).Scan(&acked, &revoked)
+		RETURNING acked_through, coalesce((SELECT revoked_ms FROM dev), 0), coalesce((SELECT site FROM dev), '')`, dev, epoch).Scan(&acked, &revoked, &site)
 	if err != nil {
 		return res, fmt.Errorf("hub: postgres: watermark: %w", err)
 	}
@@ -212,14 +243,21 @@ func (p *Postgres) Insert(ctx context.Context, rows []Row) (res InsertResult, er
 		for i, r := range fresh {
 			seqs[i], ats[i], digests[i], bodies[i] = int64(r.Seq), r.At, r.Digest, string(r.Body)
 		}
+		// The cells in key order: every transaction upserts the shared
+		// site rollup rows in the same order, so two batches of one site
+		// never deadlock.
 		cells := hourly(fresh)
 		hours, counts := make([]int64, 0, len(cells)), make([]int64, 0, len(cells))
 		decisions, reasons := make([]string, 0, len(cells)), make([]string, 0, len(cells))
-		for k, n := range cells {
-			hours, decisions, reasons, counts = append(hours, k.hour), append(decisions, k.decision), append(reasons, k.reason), append(counts, n)
+		for _, k := range sortedCells(cells) {
+			hours, decisions, reasons, counts = append(hours, k.hour), append(decisions, k.decision), append(reasons, k.reason), append(counts, cells[k])
 		}
-		// One round trip: insert the new passes, count them in the
-		// statistics and move the watermark.
+		// One round trip: insert the new passes, count them in the device's
+		// and the site's statistics and move the watermark. The counts are
+		// of fresh (the rows above the locked watermark), and the
+		// statement's count of the rows the insert really added must equal
+		// len(fresh), or the whole transaction rolls back: a pass is
+		// counted exactly when it is stored.
 		var inserted int64
 		err := tx.QueryRow(ctx, `WITH ins AS (
 				INSERT INTO passes (device, epoch, seq, at_ms, received_ms, digest, body)
@@ -232,11 +270,17 @@ func (p *Postgres) Insert(ctx context.Context, rows []Row) (res InsertResult, er
 				SELECT c.hour_ms, $1, c.decision, c.reason, c.n
 				FROM unnest($9::bigint[], $10::text[], $11::text[], $12::bigint[]) AS c(hour_ms, decision, reason, n)
 				ON CONFLICT (hour_ms, device, decision, reason) DO UPDATE SET n = pass_hourly.n + excluded.n
+				RETURNING 1),
+			ss AS (
+				INSERT INTO pass_site_hourly (hour_ms, site, decision, reason, n)
+				SELECT c.hour_ms, $13, c.decision, c.reason, c.n
+				FROM unnest($9::bigint[], $10::text[], $11::text[], $12::bigint[]) AS c(hour_ms, decision, reason, n)
+				ON CONFLICT (hour_ms, site, decision, reason) DO UPDATE SET n = pass_site_hourly.n + excluded.n
 				RETURNING 1)
 			UPDATE watermarks SET acked_through = $8 WHERE device = $1 AND epoch = $2
 			RETURNING (SELECT count(*) FROM ins)`,
 			dev, epoch, fresh[0].Received.UnixMilli(), seqs, ats, digests, bodies, int64(rows[len(rows)-1].Seq),
-			hours, decisions, reasons, counts).Scan(&inserted)
+			hours, decisions, reasons, counts, site).Scan(&inserted)
 		if err != nil {
 			return res, fmt.Errorf("hub: postgres: insert: %w", err)
 		}

@@ -142,18 +142,28 @@ func (p *Postgres) SaveHealth(ctx context.Context, received time.Time, h wire.He
 		return err
 	}
 	return pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
-		var found bool
-		args := append([]any{string(body), h.At.UnixMilli(), received.UnixMilli(), h.Site, h.Device}, summaryArgs(h)...)
-		err := tx.QueryRow(ctx, `WITH up AS (
-				UPDATE devices SET prev_backlog = h_backlog,
-					health = $1, health_at_ms = $2, last_seen_ms = $3, site = $4, `+setSummary(func(n int) string { return "$" + strconv.Itoa(n) }, 6)+`
-				WHERE id = $5 AND health_at_ms <= $2 RETURNING 1)
-			SELECT EXISTS (SELECT 1 FROM devices WHERE id = $5)`, args...).Scan(&found)
+		// The device row locked first: a batch of this device (which
+		// reads the site FOR SHARE) waits for the site change or is
+		// counted before it.
+		var oldSite string
+		err := tx.QueryRow(ctx, `SELECT site FROM devices WHERE id = $1 FOR UPDATE`, h.Device).Scan(&oldSite)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("%w: %s", ErrUnknownDevice, h.Device)
+		}
 		if err != nil {
 			return fmt.Errorf("hub: postgres: health: %w", err)
 		}
-		if !found {
-			return fmt.Errorf("%w: %s", ErrUnknownDevice, h.Device)
+		args := append([]any{string(body), h.At.UnixMilli(), received.UnixMilli(), h.Site, h.Device}, summaryArgs(h)...)
+		tag, err := tx.Exec(ctx, `UPDATE devices SET prev_backlog = h_backlog,
+				health = $1, health_at_ms = $2, last_seen_ms = $3, site = $4, `+setSummary(func(n int) string { return "$" + strconv.Itoa(n) }, 6)+`
+			WHERE id = $5 AND health_at_ms <= $2`, args...)
+		if err != nil {
+			return fmt.Errorf("hub: postgres: health: %w", err)
+		}
+		if tag.RowsAffected() == 1 && h.Site != oldSite {
+			if err := pgMoveSite(ctx, tx, h.Device, oldSite, h.Site); err != nil {
+				return fmt.Errorf("hub: postgres: health: %w", err)
+			}
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO health (device, received_ms, body) VALUES ($1, $2, $3)`, h.Device, received.UnixMilli(), string(body)); err != nil {
 			return fmt.Errorf("hub: postgres: health: %w", err)
@@ -163,6 +173,30 @@ func (p *Postgres) SaveHealth(ctx context.Context, received time.Time, h wire.He
 		}
 		return nil
 	})
+}
+
+// pgMoveSite moves the device's statistics in the site rollup from the
+// site from to the site to (the chart counts a device's passes under its
+// current site), in the caller's transaction, which holds the device row.
+// One upsert in key order (site, hour, decision, reason; bytewise, as Go
+// sorts ingest's cells), so it never deadlocks with a batch of either
+// site; the cells it empties go.
+func pgMoveSite(ctx context.Context, tx pgx.Tx, device, from, to string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO pass_site_hourly (hour_ms, site, decision, reason, n)
+		SELECT h.hour_ms, s.site, h.decision, h.reason, h.n * s.sign
+		FROM pass_hourly h, (VALUES ($2::text, -1), ($3::text, 1)) AS s(site, sign)
+		WHERE h.device = $1
+		ORDER BY s.site COLLATE "C", h.hour_ms, h.decision COLLATE "C", h.reason COLLATE "C"
+		ON CONFLICT (hour_ms, site, decision, reason) DO UPDATE SET n = pass_site_hourly.n + excluded.n`, device, from, to)
+	if err != nil {
+		return fmt.Errorf("site rollup: %w", err)
+	}
+	_, err = tx.Exec(ctx, `DELETE FROM pass_site_hourly t USING pass_hourly h
+		WHERE h.device = $1 AND t.site = $2 AND t.hour_ms = h.hour_ms AND t.decision = h.decision AND t.reason = h.reason AND t.n <= 0`, device, from)
+	if err != nil {
+		return fmt.Errorf("site rollup: %w", err)
+	}
+	return nil
 }
 
 // Devices implements Fleet.
@@ -206,7 +240,8 @@ func (p *Postgres) HealthHistory(ctx context.Context, id string, limit int) ([]H
 
 // Stats implements Fleet.
 func (p *Postgres) Stats(ctx context.Context, since, until time.Time) ([]Stat, error) {
-	rows, err := p.pool.Query(ctx, fmt.Sprintf(statsSQL, "$1", "$2"), since.UnixMilli()-since.UnixMilli()%3_600_000, until.UnixMilli())
+	rows, err := p.pool.Query(ctx, `SELECT hour_ms, site, decision, reason, n FROM pass_site_hourly
+		WHERE hour_ms >= $1 AND hour_ms < $2 AND n > 0`, since.UnixMilli()-since.UnixMilli()%3_600_000, until.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("hub: postgres: stats: %w", err)
 	}
@@ -230,6 +265,7 @@ func (p *Postgres) Stats(ctx context.Context, since, until time.Time) ([]Stat, e
 // before's part, or an unpartitioned table from schema version 1), and makes
 // the partitions of the days ahead of the wall clock.
 func (p *Postgres) Retain(ctx context.Context, before time.Time) (int64, error) {
+	before = retainCut(before)
 	var total int64
 	err := p.withLock(ctx, func(conn *pgx.Conn) error {
 		rows, err := conn.Query(ctx, `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
@@ -268,7 +304,19 @@ func (p *Postgres) Retain(ctx context.Context, before time.Time) (int64, error) 
 		}
 		total += tag.RowsAffected()
 		if tag.RowsAffected() < retainBatch {
-			return total, nil
+			break
 		}
 	}
+	// The statistics of the hours now gone, in one transaction.
+	err = pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM pass_site_hourly WHERE hour_ms < $1`, before.UnixMilli()); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM pass_hourly WHERE hour_ms < $1`, before.UnixMilli())
+		return err
+	})
+	if err != nil {
+		return total, fmt.Errorf("hub: postgres: retain statistics: %w", err)
+	}
+	return total, nil
 }

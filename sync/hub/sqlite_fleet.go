@@ -250,10 +250,11 @@ func (s *SQLite) HealthHistory(ctx context.Context, id string, limit int) ([]Hea
 	return out, rows.Err()
 }
 
-// statsSQL is the statistics query; the site is the device's current one.
+// statsSQL is SQLite's statistics query: the per-device cells joined to
+// the devices' current sites (PostgreSQL reads its site rollup instead).
 const statsSQL = `SELECT s.hour_ms, coalesce(d.site, ''), s.decision, s.reason, sum(s.n)
 	FROM pass_hourly s LEFT JOIN devices d ON d.id = s.device
-	WHERE s.hour_ms >= %s AND s.hour_ms < %s
+	WHERE s.hour_ms >= ? AND s.hour_ms < ?
 	GROUP BY s.hour_ms, coalesce(d.site, ''), s.decision, s.reason`
 
 // sortStats orders stats by hour, site, decision, reason (in Go: an ORDER
@@ -269,7 +270,7 @@ func sortStats(st []Stat) {
 
 // Stats implements Fleet.
 func (s *SQLite) Stats(ctx context.Context, since, until time.Time) ([]Stat, error) {
-	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(statsSQL, "?", "?"), since.UnixMilli()-since.UnixMilli()%3_600_000, until.UnixMilli())
+	rows, err := s.r.QueryContext(ctx, statsSQL, since.UnixMilli()-since.UnixMilli()%3_600_000, until.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("hub: sqlite: stats: %w", err)
 	}
@@ -291,6 +292,7 @@ func (s *SQLite) Stats(ctx context.Context, since, until time.Time) ([]Stat, err
 // Retain implements Fleet: batched deletes, so that the writer lock is
 // never held for long.
 func (s *SQLite) Retain(ctx context.Context, before time.Time) (int64, error) {
+	before = retainCut(before)
 	var total int64
 	for {
 		var n int64
@@ -303,8 +305,18 @@ func (s *SQLite) Retain(ctx context.Context, before time.Time) (int64, error) {
 			return err
 		})
 		total += n
-		if err != nil || n < retainBatch {
+		if err != nil {
 			return total, err
 		}
+		if n < retainBatch {
+			break
+		}
 	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pass_hourly WHERE hour_ms < ?`, before.UnixMilli()); err != nil {
+			return fmt.Errorf("hub: sqlite: retain statistics: %w", err)
+		}
+		return nil
+	})
+	return total, err
 }

@@ -15,8 +15,16 @@ var ErrCanonical = errors.New("jsonld: cannot canonicalise")
 
 // Canonicalize returns the URDNA2015 canonical N-Quads of doc (decoded
 // JSON: map[string]any and the like), resolving contexts only from the
-// pinned copies. doc is not modified.
-func Canonicalize(doc map[string]any) (string, error) {
+// pinned copies. doc is not modified. A panic of the processor (json-gold
+// v0.9.1 asserts types it has not checked: an "evidence" entry whose key is
+// "" and value a number, under the CoWIN context, panics in expandObject)
+// is ErrCanonical, not a crash.
+func Canonicalize(doc map[string]any) (s string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s, err = "", fmt.Errorf("%w: the JSON-LD processor failed: %v", ErrCanonical, p)
+		}
+	}()
 	opts := ld.NewJsonLdOptions("")
 	opts.Algorithm = ld.AlgorithmURDNA2015
 	opts.Format = "application/n-quads"

@@ -1,6 +1,7 @@
 package jsonld
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -43,5 +44,20 @@ func TestCanonicalize(t *testing.T) {
 	}
 	if _, ok := doc["@context"].(string); !ok {
 		t.Error("the document was modified")
+	}
+}
+
+// TestProcessorPanicIsAnError: a document on which json-gold panics (found
+// by FuzzCredentialJSON: an evidence entry {"": 0} under the CoWIN context)
+// is ErrCanonical.
+func TestProcessorPanicIsAnError(t *testing.T) {
+	var doc map[string]any
+	err := json.Unmarshal([]byte(`{"@context":["https://www.w3.org/2018/credentials/v1","https://cowin.gov.in/credentials/vaccination/v1"],`+
+		`"type":["VerifiableCredential"],"evidence":[{"":0}]}`), &doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Canonicalize(doc); !errors.Is(err, ErrCanonical) {
+		t.Fatalf("err %v, want ErrCanonical", err)
 	}
 }

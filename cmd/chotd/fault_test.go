@@ -120,6 +120,7 @@ type doc struct {
 		Clock struct {
 			State        string    `json:"state"`
 			Now          time.Time `json:"now"`
+			LastSync     time.Time `json:"last_sync"`
 			WallOffsetMS int64     `json:"wall_offset_ms"`
 		} `json:"clock"`
 		Recent []struct {
@@ -356,13 +357,16 @@ privacy: {subject_key: 000102030405060708090a0b0c0d0e0f}
 				}
 				return ch.exited() || offsetIs(d, shift)
 			})
-			// (b), (c) the time stays the hub's, and a pass decided with the
-			// jumped clock is stamped with it.
-			d = waitDoc(fmt.Sprintf("a decision with the board clock at %+v", shift), func(d doc) bool {
+			// (b), (c) the time stays the hub's: a hub answer is taken with
+			// the board clock jumped, and the passes decided with it (three)
+			// are stamped with the hub's time.
+			jumpedAt := time.Now()
+			d = waitDoc(fmt.Sprintf("a hub answer and decisions with the board clock at %+v", shift), func(d doc) bool {
 				if !ch.exited() {
 					checkTime(d, shift)
 				}
-				return ch.exited() || (offsetIs(d, shift) && len(d.Snapshot.Recent) > 0 && d.Snapshot.Recent[0].Seq > last)
+				return ch.exited() || (offsetIs(d, shift) && d.Snapshot.Clock.LastSync.After(jumpedAt) &&
+					len(d.Snapshot.Recent) > 0 && d.Snapshot.Recent[0].Seq >= last+3)
 			})
 			if ch.exited() {
 				t.Fatalf("cycle %d: chotd exited with the board clock at %+v (%v)", c, shift, ch.err)

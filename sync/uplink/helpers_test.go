@@ -216,12 +216,17 @@ func runUplink(t testing.TB, u *uplink.Uplink) (stop func()) {
 	return stop
 }
 
-// fastConfig is an uplink config whose waits are all short.
+// fastConfig is an uplink config whose waits are all short. The attempt
+// timeout is not: it only bounds a hang. A request that times out under load
+// (a loaded CI machine, an fsync of the hub's SQLite on a busy disk) is an
+// extra retry that the tests counting the uplink's waits (RetryAfter) or
+// reading its first error (HubBehindWithoutReplay) or calling SendHealth
+// once would take for a failure.
 func fastConfig(url string, dev synctest.Device, ob uplink.Outbox) uplink.Config {
 	return uplink.Config{
 		URL: url, Device: dev.ID, Key: dev.Key, Outbox: ob,
 		BatchSize:      100,
-		AttemptTimeout: 2 * time.Second,
+		AttemptTimeout: time.Minute,
 		Backoff:        uplink.Backoff{Base: time.Millisecond, Max: 10 * time.Millisecond},
 		MaxRetryAfter:  5 * time.Millisecond,
 		Rejoin:         -1,

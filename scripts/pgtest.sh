@@ -35,8 +35,10 @@ case "$cmd" in
       as_pg "$bin/initdb" -D "$dir" -A trust -U chot >/dev/null
     fi
     if [ -n "$dir" ] && ! as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+      # 9>&-: the server must not inherit the lock, or it holds it for as
+      # long as it runs and every later start waits on it for ever.
       as_pg "$bin/pg_ctl" -D "$dir" -w -l "$dir/server.log" \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null 9>&-
     fi
     as_pg "$bin/psql" -h 127.0.0.1 -p "$port" -U chot -d postgres -tAc \
       "SELECT 1 FROM pg_database WHERE datname='chot_test'" | grep -q 1 ||

@@ -22,7 +22,10 @@ case "$cmd" in
   start)
     # Concurrent starts (several test runs, several helpers) take turns.
     exec 9>"$dir.lock"
-    flock 9
+    # Bounded: a server started by hand (pg_ctl outside this script) may
+    # hold the lock file for as long as it runs; then go on without it
+    # rather than wait for ever (the checks below are idempotent).
+    flock -w 120 9 || echo "pgtest: $dir.lock still held after 120 s (a server started outside this script?); going on" >&2
     # A server of this major version already on the port (started by another
     # run, from another data folder) is reused.
     running=$(as_pg "$bin/psql" -h 127.0.0.1 -p "$port" -U chot -d postgres -tAc 'SHOW server_version_num' 2>/dev/null || true)

@@ -307,8 +307,15 @@ func (p *Postgres) Retain(ctx context.Context, before time.Time) (int64, error) 
 			break
 		}
 	}
-	// The statistics of the hours now gone, in one transaction.
+	// The statistics of the hours now gone, in one transaction that first
+	// waits for the ingests and site moves under way (their statements hold
+	// ROW EXCLUSIVE on the tables they write until they commit) and holds
+	// back new ones; the chart's reads go on. A site move thus reads
+	// pass_hourly before or after the delete, never while it runs.
 	err = pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `LOCK TABLE pass_hourly, pass_site_hourly IN EXCLUSIVE MODE`); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM pass_site_hourly WHERE hour_ms < $1`, before.UnixMilli()); err != nil {
 			return err
 		}

@@ -124,9 +124,10 @@ func diffCells(t *testing.T, what string, got, want map[cell]int64) {
 // PostgreSQL: every batch is sent to both at once (a resend racing the
 // original), overlapping resends follow, and devices report their site
 // before, during and after their passes (one moves to another site midway,
-// one never reports). The site rollup must equal a GROUP BY over the stored
-// passes, as must the rollup a schema-2 database is migrated to, and the
-// rollup after a retention whose cut is not on an hour.
+// one never reports), while retention runs over and over. The site rollup
+// must equal a GROUP BY over the stored passes, as must the rollup a
+// schema-2 database is migrated to, and the rollup after a retention whose
+// cut is not on an hour.
 func TestSiteRollupConcurrent(t *testing.T) {
 	ctx := context.Background()
 	dsn := synctest.Backends[1].New(t)
@@ -179,8 +180,28 @@ func TestSiteRollupConcurrent(t *testing.T) {
 		}
 	}
 
+	// Retention at base + 1 h runs over and over while the devices send:
+	// it deletes passes and cells as they come, and a batch may store
+	// passes older than the cut between its two steps (they wait, without
+	// counts, for the next run).
+	cut := base.Add(time.Hour)
 	var wg sync.WaitGroup
-	errs := make(chan error, devices*batches*4)
+	errs := make(chan error, devices*batches*4+1)
+	stop := make(chan struct{})
+	var retained sync.WaitGroup
+	retained.Go(func() {
+		for k := 0; ; k++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := inst[k%2].Retain(ctx, cut); err != nil {
+				errs <- fmt.Errorf("retain: %w", err)
+				return
+			}
+		}
+	})
 	for i := range devices {
 		wg.Go(func() {
 			id, rs := fmt.Sprintf("dev-%d", i), all[i]
@@ -214,6 +235,12 @@ func TestSiteRollupConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	close(stop)
+	retained.Wait()
+	// The run after the last batch takes what the runs during left.
+	if _, err := inst[0].Retain(ctx, cut); err != nil {
+		t.Fatal(err)
+	}
 	close(errs)
 	for err := range errs {
 		t.Error(err)
@@ -222,9 +249,17 @@ func TestSiteRollupConcurrent(t *testing.T) {
 		t.FailNow()
 	}
 
+	kept := 0
+	for _, rs := range all {
+		for _, r := range rs {
+			if r.At >= cut.UnixMilli() {
+				kept++
+			}
+		}
+	}
 	want := pgCells(t, conn, groupByPasses)
-	if n := sumCells(want); n != devices*batches*size {
-		t.Fatalf("passes stored: %d, want %d", n, devices*batches*size)
+	if n := sumCells(want); n != int64(kept) || kept == devices*batches*size {
+		t.Fatalf("passes stored: %d, want %d of %d (those from %s on)", n, kept, devices*batches*size, cut)
 	}
 	const rollup = `SELECT hour_ms, site, decision, reason, n FROM pass_site_hourly`
 	diffCells(t, "site rollup", pgCells(t, conn, rollup), want)
@@ -235,8 +270,11 @@ func TestSiteRollupConcurrent(t *testing.T) {
 	diffCells(t, "Stats", statsCells(t, inst[1], since, until), want)
 	diffCells(t, "export", exportCells(t, inst[0], since, until), want)
 	got := statsCells(t, inst[0], since, until)
-	if north, none := got[cell{base.UnixMilli(), "north", "accept", "ok"}], got[cell{base.UnixMilli(), "", "reject", "expired"}]; north == 0 || none == 0 {
-		t.Errorf("first hour: north accepted %d, the unreported device's expired %d; want both > 0", north, none)
+	if north, none := got[cell{cut.UnixMilli(), "north", "accept", "ok"}], got[cell{cut.UnixMilli(), "", "accept", "ok"}]; north == 0 || none == 0 {
+		t.Errorf("first hour kept: north accepted %d, the unreported device accepted %d; want both > 0", north, none)
+	}
+	if old := got[cell{base.UnixMilli(), "north", "accept", "ok"}]; old != 0 {
+		t.Errorf("the hour before the cut still counts %d", old)
 	}
 
 	// A hub of schema version 2 (its site rollup missing, its device
@@ -261,8 +299,8 @@ func TestSiteRollupConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	left := pgCells(t, conn, groupByPasses)
-	if n := sumCells(left); n == 0 || n >= devices*batches*size {
-		t.Fatalf("retention left %d of %d passes", n, devices*batches*size)
+	if n := sumCells(left); n == 0 || n >= int64(kept) {
+		t.Fatalf("retention left %d of %d passes", n, kept)
 	}
 	diffCells(t, "site rollup after retention", pgCells(t, conn, rollup), left)
 	diffCells(t, "Stats after retention", statsCells(t, migrated, since, until), exportCells(t, migrated, since, until))

@@ -3,14 +3,12 @@ package scanner
 import (
 	"bytes"
 	"encoding/base64"
-	"image"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/chot-dev/chot/bench/imgset"
 )
 
 // realDIVOCZip is India's real DIVOC credential (the WHO validator's
@@ -31,38 +29,15 @@ func realDIVOCZip(t *testing.T) []byte {
 	return raw
 }
 
-// binaryQR renders data as a byte-mode QR code (ISO-8859-1: one byte a
-// character, as CoWIN's generator writes it), 4 px a module.
-func binaryQR(t *testing.T, data []byte) *image.Gray {
-	t.Helper()
-	runes := make([]rune, len(data))
-	for i, b := range data {
-		runes[i] = rune(b)
-	}
-	m, err := qrcode.NewQRCodeWriter().Encode(string(runes), gozxing.BarcodeFormat_QR_CODE, 0, 0,
-		map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_ERROR_CORRECTION: "L", gozxing.EncodeHintType_MARGIN: 4,
-			gozxing.EncodeHintType_CHARACTER_SET: "ISO-8859-1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	const px = 4
-	img := image.NewGray(image.Rect(0, 0, m.GetWidth()*px, m.GetHeight()*px))
-	for y := range img.Rect.Dy() {
-		for x := range img.Rect.Dx() {
-			if !m.Get(x/px, y/px) {
-				img.Pix[y*img.Stride+x] = 0xff
-			}
-		}
-	}
-	return img
-}
-
 // TestBinaryPayloadUnchanged: a QR code holding binary bytes (a real DIVOC
 // ZIP) is read as exactly those bytes by every engine, not re-encoded as
 // text (each byte over 0x7f would become two).
 func TestBinaryPayloadUnchanged(t *testing.T) {
 	raw := realDIVOCZip(t)
-	img := binaryQR(t, raw)
+	img, err := imgset.BinaryQR(raw, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
 	engines := []struct {
 		name   string
 		decode func() ([]string, error)

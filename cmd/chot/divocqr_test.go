@@ -3,16 +3,13 @@ package main
 import (
 	"encoding/base64"
 	"encoding/json"
-	"image"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
-
+	"github.com/chot-dev/chot/bench/imgset"
 	"github.com/chot-dev/chot/verify"
 	"github.com/chot-dev/chot/verify/gdhcntest"
 )
@@ -32,22 +29,9 @@ func TestVerifyBinaryDIVOCPicture(t *testing.T) {
 	if err != nil || !strings.HasPrefix(string(raw), "PK\x03\x04") {
 		t.Fatalf("DIVOCQR1 is not a base64 ZIP: %v", err)
 	}
-	runes := make([]rune, len(raw))
-	for i, c := range raw {
-		runes[i] = rune(c) // ISO-8859-1: one byte a character
-	}
-	m, err := qrcode.NewQRCodeWriter().Encode(string(runes), gozxing.BarcodeFormat_QR_CODE, 0, 0,
-		map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_ERROR_CORRECTION: "L", gozxing.EncodeHintType_MARGIN: 4,
-			gozxing.EncodeHintType_CHARACTER_SET: "ISO-8859-1"})
+	img, err := imgset.BinaryQR(raw, 4)
 	if err != nil {
 		t.Fatal(err)
-	}
-	const px = 4
-	img := image.NewGray(image.Rect(0, 0, m.GetWidth()*px, m.GetHeight()*px))
-	for i := range img.Pix {
-		if x, y := i%img.Stride, i/img.Stride; !m.Get(x/px, y/px) {
-			img.Pix[i] = 0xff
-		}
 	}
 	path := filepath.Join(t.TempDir(), "cowin.png")
 	f, err := os.Create(path)

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/chot-dev/chot/internal/atomicfile"
 )
 
 // compactTxSize is how many bytes Compact copies per transaction.
@@ -71,7 +73,7 @@ func Compact(path string, opts Options) (before, after int64, err error) {
 		os.Remove(tmp)
 		return 0, 0, fmt.Errorf("store: compact: %w", err)
 	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
+	if err := atomicfile.SyncDir(filepath.Dir(path)); err != nil {
 		return 0, 0, fmt.Errorf("store: compact: %w", err)
 	}
 	if fi, err := os.Stat(path); err == nil {

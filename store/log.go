@@ -43,16 +43,9 @@ func (s *Store) Pending(max int) ([]record.Pass, error) {
 	defer s.leave()
 	var out []record.Pass
 	err := s.db.View(func(tx *bolt.Tx) error {
-		acked := getU64(tx.Bucket(bucketMeta), keyAcked)
-		c := tx.Bucket(bucketPasses).Cursor()
-		for k, v := c.Seek(seqKey(acked + 1)); k != nil && len(out) < max; k, v = c.Next() {
-			p, err := decodePass(k, v)
-			if err != nil {
-				return err
-			}
-			out = append(out, p)
-		}
-		return nil
+		var err error
+		out, err = readFrom(tx, getU64(tx.Bucket(bucketMeta), keyAcked)+1, max)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: pending: %w", err)
@@ -71,15 +64,9 @@ func (s *Store) Passes(fromSeq uint64, max int) ([]record.Pass, error) {
 	defer s.leave()
 	var out []record.Pass
 	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketPasses).Cursor()
-		for k, v := c.Seek(seqKey(fromSeq)); k != nil && len(out) < max; k, v = c.Next() {
-			p, err := decodePass(k, v)
-			if err != nil {
-				return err
-			}
-			out = append(out, p)
-		}
-		return nil
+		var err error
+		out, err = readFrom(tx, fromSeq, max)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: passes: %w", err)
@@ -235,4 +222,18 @@ func (s *Store) pruneOnce(cutoff int64, byAge bool) (n int, more bool, err error
 		s.mu.Unlock()
 	}
 	return n, more, nil
+}
+
+// readFrom decodes up to max passes with seq >= from, in order, in tx.
+func readFrom(tx *bolt.Tx, from uint64, max int) ([]record.Pass, error) {
+	var out []record.Pass
+	c := tx.Bucket(bucketPasses).Cursor()
+	for k, v := c.Seek(seqKey(from)); k != nil && len(out) < max; k, v = c.Next() {
+		p, err := decodePass(k, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }

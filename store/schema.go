@@ -103,19 +103,9 @@ func isEmptyFile(tx *bolt.Tx) bool {
 // both buckets, a valid epoch, contiguous 8-byte keys ending at last_seq, and
 // the watermark not past it. deep also decodes every record.
 func checkSchema(tx *bolt.Tx, deep bool) error {
-	m, p := tx.Bucket(bucketMeta), tx.Bucket(bucketPasses)
-	if m == nil || p == nil {
-		return fmt.Errorf("missing bucket (meta %t, passes %t)", m != nil, p != nil)
-	}
-	if v := getU64(m, keySchema); v != schemaVersion {
-		return fmt.Errorf("schema version %d, want %d", v, schemaVersion)
-	}
-	if e := m.Get(keyEpoch); len(e) != 32 || !isHex(e) {
-		return fmt.Errorf("bad epoch %q", e)
-	}
-	last, acked := getU64(m, keyLastSeq), getU64(m, keyAcked)
-	if acked > last {
-		return fmt.Errorf("acked_through %d > last_seq %d", acked, last)
+	p, last, acked, err := checkHeader(tx)
+	if err != nil {
+		return err
 	}
 	var first, prev uint64
 	c := p.Cursor()
@@ -152,6 +142,27 @@ func checkSchema(tx *bolt.Tx, deep bool) error {
 	return nil
 }
 
+// checkHeader is what both checks test first: both buckets, the schema
+// version, a valid epoch, and the watermark not past last_seq. It returns
+// the passes bucket and the two counters.
+func checkHeader(tx *bolt.Tx) (p *bolt.Bucket, last, acked uint64, err error) {
+	m, p := tx.Bucket(bucketMeta), tx.Bucket(bucketPasses)
+	if m == nil || p == nil {
+		return nil, 0, 0, fmt.Errorf("missing bucket (meta %t, passes %t)", m != nil, p != nil)
+	}
+	if v := getU64(m, keySchema); v != schemaVersion {
+		return nil, 0, 0, fmt.Errorf("schema version %d, want %d", v, schemaVersion)
+	}
+	if e := m.Get(keyEpoch); len(e) != 32 || !isHex(e) {
+		return nil, 0, 0, fmt.Errorf("bad epoch %q", e)
+	}
+	last, acked = getU64(m, keyLastSeq), getU64(m, keyAcked)
+	if acked > last {
+		return nil, 0, 0, fmt.Errorf("acked_through %d > last_seq %d", acked, last)
+	}
+	return p, last, acked, nil
+}
+
 func isHex(b []byte) bool {
 	_, err := hex.DecodeString(string(b))
 	return err == nil
@@ -165,19 +176,9 @@ const quickRecords = 1024
 // records (the last pages written) contiguous, decoding and ending at
 // last_seq. It reads a few pages, whatever the file's size.
 func checkTail(tx *bolt.Tx) error {
-	m, p := tx.Bucket(bucketMeta), tx.Bucket(bucketPasses)
-	if m == nil || p == nil {
-		return fmt.Errorf("missing bucket (meta %t, passes %t)", m != nil, p != nil)
-	}
-	if v := getU64(m, keySchema); v != schemaVersion {
-		return fmt.Errorf("schema version %d, want %d", v, schemaVersion)
-	}
-	if e := m.Get(keyEpoch); len(e) != 32 || !isHex(e) {
-		return fmt.Errorf("bad epoch %q", e)
-	}
-	last, acked := getU64(m, keyLastSeq), getU64(m, keyAcked)
-	if acked > last {
-		return fmt.Errorf("acked_through %d > last_seq %d", acked, last)
+	p, last, acked, err := checkHeader(tx)
+	if err != nil {
+		return err
 	}
 	c := p.Cursor()
 	k, v := c.First()

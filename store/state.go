@@ -118,14 +118,7 @@ func (s *Store) loadState() error {
 			s.legacyBundle = bundle
 		}
 	}
-	s.mu.Lock()
-	s.dev = st
-	s.st.bundleVersion = st.BundleVersion
-	s.st.knownTime = time.Time{}
-	if st.KnownTimeNS != 0 {
-		s.st.knownTime = time.Unix(0, st.KnownTimeNS)
-	}
-	s.mu.Unlock()
+	s.setState(st)
 	return nil
 }
 
@@ -140,13 +133,19 @@ func (s *Store) saveState(change func(*deviceState)) error {
 	if err := writeState(s.path, st); err != nil {
 		return err
 	}
+	s.setState(st)
+	return nil
+}
+
+// setState makes st the device state in memory, with the status fields it
+// feeds.
+func (s *Store) setState(st deviceState) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.dev = st
 	s.st.bundleVersion = st.BundleVersion
 	s.st.knownTime = time.Time{}
 	if st.KnownTimeNS != 0 {
 		s.st.knownTime = time.Unix(0, st.KnownTimeNS)
 	}
-	s.mu.Unlock()
-	return nil
 }

@@ -20,6 +20,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/chot-dev/chot/internal/atomicfile"
 )
 
 // Store is the device's bbolt file. Its methods are safe for concurrent use.
@@ -159,7 +161,7 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 	}
 	if err == nil && created {
-		err = syncDir(filepath.Dir(path))
+		err = atomicfile.SyncDir(filepath.Dir(path))
 	}
 	if err == nil {
 		err = s.load()
@@ -396,18 +398,4 @@ func newEpoch() (string, error) {
 		return "", fmt.Errorf("epoch: %w", err)
 	}
 	return hex.EncodeToString(b), nil
-}
-
-// syncDir fsyncs a directory so that a file created or renamed in it survives
-// power loss.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync dir: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync dir: %w", err)
-	}
-	return nil
 }

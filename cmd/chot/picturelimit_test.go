@@ -1,37 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"encoding/binary"
-	"hash/crc32"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
-)
 
-// bombPNG is a PNG of a few dozen bytes whose header declares w×h RGBA
-// pixels (16000×16000: 1 GB to decode).
-func bombPNG(t *testing.T, w, h uint32) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		_ = binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		b.WriteString(typ)
-		b.Write(data)
-		_ = binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 6 // 8-bit RGBA
-	chunk("IHDR", ihdr)
-	chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
-	chunk("IEND", nil)
-	return b.Bytes()
-}
+	"github.com/chot-dev/chot/bench/imgset"
+)
 
 // TestPictureBombRefused: `chot decode` and `chot verify` refuse a small PNG
 // that declares 16000×16000 pixels by its header, with a clear error, without
@@ -40,7 +17,7 @@ func bombPNG(t *testing.T, w, h uint32) []byte {
 // timing: an allocation count does not depend on the machine's load.)
 func TestPictureBombRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bomb.png")
-	if err := os.WriteFile(path, bombPNG(t, 16000, 16000), 0o600); err != nil {
+	if err := os.WriteFile(path, imgset.BombPNG(16000, 16000), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"decode", path}, {"verify", "--at", "2026-11-24T08:00:00Z", path}} {
